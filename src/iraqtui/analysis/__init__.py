@@ -1,0 +1,1 @@
+"""Analysis over the database: search, quote finding, comparison, keyness and tone."""

@@ -1,0 +1,58 @@
+"""The `iraqtui` command: opens the app, or runs a subcommand on the same core."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from iraqtui import __version__
+from iraqtui.errors import IraqtuiError
+from iraqtui.textsafe import one_line
+
+# Each module defines `register(subparsers, parent)` and sets `func` on its parser.
+COMMANDS = ("ingest", "search", "stats", "export")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--db",
+        metavar="FILE",
+        help="database file (default: $IRAQTUI_DB, else iraq.db in this folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="iraqtui",
+        description="Explore how the press frames a conflict. With no command, opens the app.",
+        parents=[parent],
+    )
+    parser.add_argument("--version", action="version", version=f"iraqtui {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"iraqtui.cli.{name}")
+        module.register(subparsers, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command is None:
+            from iraqtui.cli.app import run_app
+
+            return run_app(args)
+        code: int = args.func(args)
+        return code
+    except IraqtuiError as exc:
+        print(f"iraqtui: error: {one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("iraqtui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `iraqtui search … | head`: the reader went away; say nothing.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,25 @@
+"""Match an outlet name typed by a user against the outlets in the database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from rapidfuzz import fuzz, process, utils
+
+from iraqtui.errors import UnknownName
+from iraqtui.store.queries import outlets
+
+
+def resolve_outlet(conn: sqlite3.Connection, name: str) -> str:
+    """The outlet exactly, case-insensitively, or by a clear fuzzy match; else list options."""
+    known = outlets(conn)
+    for outlet in known:
+        if outlet.casefold() == name.casefold():
+            return outlet
+    best = process.extract(
+        name, known, scorer=fuzz.WRatio, processor=utils.default_process, limit=3
+    )
+    if best and best[0][1] >= 85 and (len(best) == 1 or best[0][1] - best[1][1] >= 5):
+        return str(best[0][0])
+    closest = ", ".join(repr(b[0]) for b in best) or "none"
+    raise UnknownName(f"no outlet named {name!r}; closest: {closest}")

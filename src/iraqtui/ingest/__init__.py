@@ -1,0 +1,1 @@
+"""Ingestion: read files, run pure analysis stages, write each source in one transaction."""

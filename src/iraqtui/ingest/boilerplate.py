@@ -1,0 +1,149 @@
+"""Flag text that is not article body: sidecar rules first, then heuristics for any corpus.
+
+Flagged text stays in the database (dimmed in the reader) and is left out of analysis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from iraqtui.ingest.segment import split_paragraphs
+from iraqtui.models import BoilerplateRule, Span
+
+# One-for-one folding so a rule written with straight quotes finds curly ones (and back)
+# without moving any offset.
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
+
+_APPEAL = re.compile(
+    r"\b(donate|donation|subscribe|subscription|newsletter|sign up|log ?in|sign in|"
+    r"support (?:our|us)|become a (?:member|patron|subscriber)|all rights reserved|"
+    r"copyright|share this|follow us|related (?:posts?|articles?|stories)|click here|"
+    r"read more|advertisement|leave a (?:comment|reply)|comments? \(\d+\)|permalink)\b|©",
+    re.IGNORECASE,
+)
+_BREADCRUMB = re.compile(r"^Home(?:\s+[»›>/|:-])?\s+[A-Z][\w'’-]*")
+_NAV_SEPARATORS = re.compile(r"\s[|›»>/•]\s")
+_POSTED = re.compile(r"^(?:Posted|Filed|Published) (?:by|in|under|on)\b", re.IGNORECASE)
+# Link fragments fused into a line: "Video Watch the violence multiply »", "Read more »".
+_FRAGMENT = re.compile(
+    r"(?:\bVideo\s+)?\b(?:Watch|Read more|Continue reading|Click here|See also|Related|"
+    r"Full story|Read the full)\b[^.!?»\n]{0,80}»"
+)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_EDGE = 3  # footers and navigation live in the first or last few paragraphs
+
+
+def find_boilerplate(
+    text: str, rules: tuple[BoilerplateRule, ...] = ()
+) -> tuple[list[Span], list[str]]:
+    """Boilerplate spans in `text`, and a warning for each sidecar rule that matched nothing."""
+    spans: list[Span] = []
+    warnings: list[str] = []
+    folded = text.translate(_FOLD)
+    for rule in rules:
+        found = list(_apply_rule(text, folded, rule))
+        if not found:
+            shown = rule.text if rule.text is not None else f"pattern {rule.pattern}"
+            warnings.append(f"boilerplate rule matched nothing: {shown!r}")
+        spans.extend(found)
+    spans.extend(_heuristic_spans(text))
+    return _merge(spans), warnings
+
+
+def _apply_rule(text: str, folded: str, rule: BoilerplateRule) -> list[Span]:
+    if rule.text is not None:
+        needle = rule.text.translate(_FOLD).strip()
+        out = []
+        at = folded.find(needle)
+        while at >= 0 and needle:
+            out.append(Span(at, at + len(needle), rule.reason))
+            at = folded.find(needle, at + len(needle))
+        return out
+    assert rule.pattern is not None
+    return [
+        Span(m.start(), m.end(), rule.reason)
+        for m in re.finditer(rule.pattern, text, re.MULTILINE)
+        if m.end() > m.start()
+    ]
+
+
+def _heuristic_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    front = _FRONT_MATTER.match(text)
+    if front:
+        spans.append(Span(0, front.end(), "front matter"))
+    paragraphs = [(s, e) for s, e in split_paragraphs(text) if not front or s >= front.end()]
+    count = len(paragraphs)
+    unflagged = []
+    for index, (start, end) in enumerate(paragraphs):
+        body = text[start:end]
+        at_edge = index < _EDGE or index >= count - _EDGE
+        reason = _paragraph_reason(body, at_edge)
+        if reason:
+            spans.append(Span(start, end, reason))
+        else:
+            unflagged.append((start, end))
+    for match in _FRAGMENT.finditer(text):
+        spans.append(Span(match.start(), match.end(), "link fragment"))
+    spans.extend(_stray_titles(text, unflagged))
+    return spans
+
+
+def _paragraph_reason(body: str, at_edge: bool) -> str | None:
+    short = len(body) <= 200
+    if not short:
+        return None
+    sentence_like = body.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+    if at_edge and _BREADCRUMB.match(body) and not body.rstrip().endswith("."):
+        return "breadcrumb"
+    if len(_NAV_SEPARATORS.findall(body)) >= 2 and not body.rstrip().endswith("."):
+        return "navigation"
+    appeals = len(_APPEAL.findall(body))
+    if appeals >= 2 or (appeals and at_edge and (not sentence_like or body.rstrip()[-1] == "!")):
+        return "appeal or footer"
+    if at_edge and _POSTED.match(body) and len(body) <= 120:
+        return "byline line"
+    return None
+
+
+def is_title_like(body: str) -> bool:
+    """A short line with no closing full stop whose words are mostly capitalised."""
+    stripped = body.strip()
+    if not stripped or len(stripped) > 150 or stripped.endswith((".", ":", ";", ",")):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’-]*", stripped)
+    if not words or len(words) > 25:
+        return False
+    if stripped.upper() == stripped and any(ch.isalpha() for ch in stripped):
+        return True
+    long_words = [w for w in words if len(w) >= 4]
+    if not long_words:
+        return False
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return capitalised / len(long_words) >= 0.6
+
+
+def _stray_titles(text: str, paragraphs: list[tuple[int, int]]) -> list[Span]:
+    """Titles of neighbouring posts that scrapers leave above the real title."""
+    leading = []
+    for start, end in paragraphs:
+        if is_title_like(text[start:end]):
+            leading.append((start, end))
+        else:
+            break
+    if len(leading) < 2 or len(leading) == len(paragraphs):
+        return []
+    return [Span(s, e, "title of a neighbouring post") for s, e in leading[:-1]]
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one, keeping the first reason (sidecar rules come first)."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and span.start <= out[-1].end:
+            last = out[-1]
+            if span.end > last.end:
+                out[-1] = Span(last.start, span.end, last.reason)
+            continue
+        out.append(span)
+    return out

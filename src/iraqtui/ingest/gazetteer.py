@@ -1,0 +1,332 @@
+"""Load and check an actors.toml gazetteer, and index its names for fast matching.
+
+The index is one Aho-Corasick automaton over every folded alias, so matching a text costs
+one pass whatever the number of aliases, plus small buckets of names for fuzzy matching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from iraqtui.errors import BadSidecar
+from iraqtui.ingest.sidecar import Toml, load_toml
+from iraqtui.models import Actor
+
+ACTORS_NAME = "actors.toml"
+ACTOR_TYPES = (
+    "person",
+    "militia",
+    "party",
+    "government",
+    "state",
+    "organisation",
+    "media",
+    "place",
+)
+_ACTOR_KEYS = {"name", "type", "aliases", "affiliation", "description", "demonyms"}
+# Bump when matching changes what it finds: the fingerprint then changes and sources re-analyse.
+MATCHER_VERSION = "1"
+
+# Folding keeps lengths, so offsets found in folded text are offsets in the original.
+_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "\u2028": " ",
+    }
+)
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "abd",
+        "de",
+        "del",
+        "da",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "le",
+        "la",
+    ]
+)
+_PARTICLE_SPACE = re.compile(r"\b([Aa]l|[Ee]l) (?=\w)")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def fold(text: str) -> str:
+    """Lower-case, with quotes, hyphens and spaces unified, and the same length as `text`."""
+    folded = text.translate(_FOLD)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in folded)
+
+
+def fuzzy_key(name: str) -> str:
+    """The form compared by fuzzy matching: folded, no apostrophes, hyphens as spaces."""
+    return " ".join(fold(name).replace("'", "").replace("-", " ").split())
+
+
+def signature(key: str) -> str:
+    """First letter of every word: two names are only compared when these agree."""
+    return "".join(word[0] for word in key.split())
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    """One way of writing an actor's name, with the case it must have in a text."""
+
+    actor: str
+    alias: str  # normalised: single spaces, straight apostrophes
+    method: str  # exact | demonym
+    exact_case: bool  # written in capitals: matches only in capitals
+    capitals: tuple[int, ...]  # positions of its capital letters
+
+    def accepts(self, surface: str) -> bool:
+        """Whether `surface` (same length, same folded text) is written acceptably."""
+        if self.exact_case:
+            return surface.translate(_FOLD) == self.alias
+        if not self.capitals:
+            return True
+        return any(surface[i].isupper() for i in self.capitals)
+
+
+def _entry(actor: str, alias: str, method: str) -> AliasEntry:
+    letters = [ch for ch in alias if ch.isalpha()]
+    capitals = tuple(i for i, ch in enumerate(alias) if ch.isupper())
+    exact = len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    return AliasEntry(actor, alias, method, exact, capitals)
+
+
+def spellings(alias: str) -> set[str]:
+    """An alias and its same-length variants: "al-Sadr" ⇄ "al Sadr", "Abdul-Mahdi" → "Abdul Mahdi"."""
+    base = " ".join(alias.translate(_FOLD).split())
+    return {base, _INNER_HYPHEN.sub(" ", base), _PARTICLE_SPACE.sub(r"\1-", base)}
+
+
+class AliasIndex:
+    """Every alias of a gazetteer in one automaton, plus buckets for fuzzy matching."""
+
+    def __init__(self, actors: tuple[Actor, ...], ignore: tuple[str, ...] = ()) -> None:
+        self.automaton: Any = ahocorasick.Automaton()
+        self.entries: list[AliasEntry] = []
+        by_key: dict[str, list[int]] = {}
+        self.buckets: dict[str, list[tuple[str, str]]] = {}
+        seen_fuzzy: set[str] = set()
+        for actor in actors:
+            names = [(a, "exact") for a in (actor.name, *actor.aliases)]
+            names += [(d, "demonym") for d in actor.demonyms]
+            for name, method in names:
+                for spelling in sorted(spellings(name)):
+                    by_key.setdefault(fold(spelling), []).append(len(self.entries))
+                    self.entries.append(_entry(actor.name, spelling, method))
+                key = fuzzy_key(name)
+                if method == "exact" and key and key not in seen_fuzzy:
+                    seen_fuzzy.add(key)
+                    self.buckets.setdefault(signature(key), []).append((key, actor.name))
+        for key, indexes in by_key.items():
+            self.automaton.add_word(key, tuple(indexes))
+        self.empty = not by_key
+        if not self.empty:
+            self.automaton.make_automaton()
+        self.ignore = frozenset(fuzzy_key(word) for word in ignore)
+        self.fuzzy_cache: dict[str, tuple[str, float] | None] = {}
+
+    def is_alias(self, folded: str) -> bool:
+        return not self.empty and bool(self.automaton.exists(folded))
+
+    def matches(self, folded_text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, entry indexes) of every alias occurring in the folded text."""
+        if self.empty:
+            return []
+        found: list[tuple[int, int, tuple[int, ...]]] = []
+        for last, indexes in self.automaton.iter(folded_text):
+            length = len(self.entries[indexes[0]].alias)
+            found.append((last + 1 - length, last + 1, indexes))
+        return found
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Actors with their aliases; `fingerprint` changes whenever the content does."""
+
+    actors: tuple[Actor, ...]
+    fingerprint: str
+    ignore: tuple[str, ...] = ()
+    _index: list[AliasIndex] = field(default_factory=list, compare=False, repr=False)
+
+    def index(self) -> AliasIndex:
+        """The alias index, built on first use and kept with the gazetteer."""
+        if not self._index:
+            self._index.append(AliasIndex(self.actors, self.ignore))
+        return self._index[0]
+
+
+EMPTY_GAZETTEER = Gazetteer((), "empty")
+
+
+def gazetteer_from_actors(actors: list[Actor], ignore: tuple[str, ...] = ()) -> Gazetteer:
+    """A gazetteer built in code (tests, benchmarks), fingerprinted by its content."""
+    digest = hashlib.sha256(repr((actors, ignore, MATCHER_VERSION)).encode()).hexdigest()
+    return Gazetteer(tuple(actors), digest, ignore)
+
+
+def load_gazetteer(path: Path) -> Gazetteer:
+    """Read and check an actors.toml; every problem is a BadSidecar naming file and line."""
+    toml = load_toml(path)
+    unknown = set(toml.data) - {"actor", "ignore"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise toml.error(f"unknown top-level key '{key}' (expected [[actor]] tables)", key)
+    ignore = _str_list(toml, toml.data.get("ignore"), "ignore", "ignore", None)
+    raw_actors = toml.data.get("actor", [])
+    if not isinstance(raw_actors, list):
+        raise toml.error("'actor' must be [[actor]] tables", "actor")
+    starts = _actor_lines(toml.raw)
+    actors = [_actor(toml, item, n, starts) for n, item in enumerate(raw_actors)]
+    _check_links(toml, actors, starts)
+    digest = hashlib.sha256(toml.raw.encode() + MATCHER_VERSION.encode()).hexdigest()
+    return Gazetteer(tuple(actors), digest, ignore)
+
+
+_ACTOR_HEADER = re.compile(r"^\s*\[\[\s*actor\s*\]\]")
+
+
+def _actor_lines(raw: str) -> list[int]:
+    return [n for n, line in enumerate(raw.splitlines(), 1) if _ACTOR_HEADER.match(line)]
+
+
+def _fail(toml: Toml, message: str, line: int | None) -> BadSidecar:
+    return toml.error(message) if line is None else _at(toml, line, message)
+
+
+def _at(toml: Toml, line: int, message: str) -> BadSidecar:
+    return BadSidecar(f"{toml.path}:{line}: {message}")
+
+
+def _line_in_block(toml: Toml, starts: list[int], n: int, needle: str) -> int | None:
+    """The line of `needle` inside the n-th [[actor]] block, else the block's first line."""
+    if n >= len(starts):
+        return None
+    lines = toml.raw.splitlines()
+    end = starts[n + 1] - 1 if n + 1 < len(starts) else len(lines)
+    for number in range(starts[n], end + 1):
+        if needle and needle in lines[number - 1]:
+            return number
+    return starts[n]
+
+
+def _str_list(toml: Toml, value: object, key: str, where: str, line: int | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(toml, f"{where}: '{key}' must be a list of strings", line)
+    for item in value:
+        if not any(ch.isalnum() for ch in item):
+            raise _fail(toml, f"{where}: '{key}' has an entry with no letters: {item!r}", line)
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _actor(toml: Toml, item: object, n: int, starts: list[int]) -> Actor:
+    line = starts[n] if n < len(starts) else None
+    where = f"actor #{n + 1}"
+    if not isinstance(item, dict):
+        raise _fail(toml, f"{where} must be a table", line)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(toml, f"{where} needs a name (a non-empty string)", line)
+    where = f"actor '{name}'"
+    unknown = sorted(set(item) - _ACTOR_KEYS)
+    if unknown:
+        at = _line_in_block(toml, starts, n, unknown[0])
+        raise _fail(toml, f"{where}: unknown key '{unknown[0]}'", at)
+    kind = item.get("type")
+    if kind not in ACTOR_TYPES:
+        at = _line_in_block(toml, starts, n, "type")
+        expected = " | ".join(ACTOR_TYPES)
+        raise _fail(toml, f"{where}: type must be one of {expected}, not {kind!r}", at)
+    texts: dict[str, str | None] = {}
+    for key in ("affiliation", "description"):
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _fail(
+                toml, f"{where}: '{key}' must be a string", _line_in_block(toml, starts, n, key)
+            )
+        texts[key] = value
+    aliases = _str_list(
+        toml, item.get("aliases"), "aliases", where, _line_in_block(toml, starts, n, "aliases")
+    )
+    demonyms = _str_list(
+        toml, item.get("demonyms"), "demonyms", where, _line_in_block(toml, starts, n, "demonyms")
+    )
+    if not any(ch.isalnum() for ch in name):
+        raise _fail(toml, f"{where}: the name has no letters", line)
+    return Actor(
+        name=" ".join(name.split()),
+        type=str(kind),
+        aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
+        affiliation=texts["affiliation"],
+        description=texts["description"],
+        demonyms=tuple(dict.fromkeys(demonyms)),
+    )
+
+
+def _check_links(toml: Toml, actors: list[Actor], starts: list[int]) -> None:
+    """Names unique, every alias belonging to one actor, affiliations pointing at actors."""
+    owner: dict[str, str] = {}
+    index: dict[str, int] = {}
+    for n, actor in enumerate(actors):
+        if actor.name in index:
+            first = starts[index[actor.name]] if index[actor.name] < len(starts) else None
+            raise _fail(
+                toml,
+                f"actor '{actor.name}' is defined twice (first at line {first})",
+                starts[n] if n < len(starts) else None,
+            )
+        index[actor.name] = n
+        for name in (actor.name, *actor.aliases, *actor.demonyms):
+            for spelling in spellings(name):
+                key = fold(spelling)
+                other = owner.setdefault(key, actor.name)
+                if other != actor.name:
+                    at = _line_in_block(toml, starts, n, name)
+                    raise _fail(
+                        toml,
+                        f"'{name}' names both '{other}' and '{actor.name}'; give it to one actor",
+                        at,
+                    )
+    for n, actor in enumerate(actors):
+        if actor.affiliation is not None and actor.affiliation not in index:
+            at = _line_in_block(toml, starts, n, "affiliation")
+            raise _fail(
+                toml,
+                f"actor '{actor.name}': affiliation '{actor.affiliation}' is not an actor "
+                "in this file (use a canonical name)",
+                at,
+            )

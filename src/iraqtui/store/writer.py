@@ -1,0 +1,268 @@
+"""Write what ingest derived: one transaction per source, user data never touched."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from iraqtui.models import Actor, EventDef, ReuseSpan, SourceAnalysis
+from iraqtui.store.schema import DERIVED_TABLES
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: a source is written whole or not."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_state(conn: sqlite3.Connection, path: str) -> tuple[int, str] | None:
+    """(id, analysis_key) of the source ingested from `path`, if any."""
+    row = conn.execute("SELECT id, analysis_key FROM sources WHERE path = ?", (path,)).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def sync_actors(conn: sqlite3.Connection, actors: Iterable[Actor]) -> dict[str, int]:
+    """Upsert gazetteer actors by name (ids stay) and return every actor's id by name."""
+    for actor in actors:
+        conn.execute(
+            "INSERT INTO actors (name, type, affiliation, description, origin) "
+            "VALUES (?, ?, ?, ?, 'gazetteer') ON CONFLICT(name) DO UPDATE SET "
+            "type = excluded.type, affiliation = excluded.affiliation, "
+            "description = excluded.description",
+            (actor.name, actor.type, actor.affiliation, actor.description),
+        )
+        (actor_id,) = conn.execute("SELECT id FROM actors WHERE name = ?", (actor.name,)).fetchone()
+        conn.execute("DELETE FROM actor_aliases WHERE actor = ?", (actor_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO actor_aliases (actor, alias, kind) VALUES (?, ?, ?)",
+            [(actor_id, a, "alias") for a in actor.aliases]
+            + [(actor_id, d, "demonym") for d in actor.demonyms],
+        )
+    return {str(n): int(i) for i, n in conn.execute("SELECT id, name FROM actors")}
+
+
+def sync_events(conn: sqlite3.Connection, events: Iterable[EventDef]) -> dict[str, int]:
+    """Upsert catalogue events by key (ids stay) and return every event's id by key."""
+    for event in events:
+        conn.execute(
+            "INSERT INTO events (key, label, date, date_end, description, origin) "
+            "VALUES (?, ?, ?, ?, ?, 'catalogue') ON CONFLICT(key) DO UPDATE SET "
+            "label = excluded.label, date = excluded.date, date_end = excluded.date_end, "
+            "description = excluded.description",
+            (event.key, event.label, event.date, event.date_end, event.description),
+        )
+    return {str(k): int(i) for i, k in conn.execute("SELECT id, key FROM events")}
+
+
+def delete_derived(conn: sqlite3.Connection, source_id: int) -> None:
+    for table in DERIVED_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE source = ?", (source_id,))
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    (top,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+    return int(top) + 1
+
+
+def write_source(
+    conn: sqlite3.Connection,
+    analysis: SourceAnalysis,
+    root: str,
+    actor_ids: dict[str, int],
+    event_ids: dict[str, int],
+) -> int:
+    """Insert or replace one source and all its derived rows. Call inside `transaction`."""
+    meta, doc = analysis.meta, analysis.doc
+    values = (
+        root,
+        meta.file,
+        analysis.sha256,
+        analysis.analysis_key,
+        analysis.size,
+        analysis.encoding,
+        meta.outlet,
+        meta.author,
+        meta.published,
+        meta.url,
+        meta.title,
+        meta.leaning,
+        meta.notes,
+        json.dumps(meta.provenance, sort_keys=True),
+        json.dumps(list(analysis.warnings)),
+        doc.text,
+        doc.display,
+        now_iso(),
+    )
+    columns = (
+        "root, file, sha256, analysis_key, size, encoding, outlet, author, published, url, "
+        "title, leaning, notes, provenance, warnings, text, display, ingested"
+    )
+    state = source_state(conn, analysis.path)
+    if state:
+        source_id = state[0]
+        assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        conn.execute(f"UPDATE sources SET {assignments} WHERE id = ?", (*values, source_id))
+        delete_derived(conn, source_id)
+    else:
+        marks = ", ".join("?" for _ in values)
+        cursor = conn.execute(
+            f"INSERT INTO sources (path, {columns}) VALUES (?, {marks})", (analysis.path, *values)
+        )
+        source_id = int(cursor.lastrowid or 0)
+
+    voices = {v.sentence_seq: v for v in analysis.voices}
+    para_ids: dict[int, int] = {}
+    first = _next_id(conn, "paragraphs")
+    para_voice: dict[int, Counter[str]] = {}
+    for s in doc.sentences:
+        voice = voices.get(s.seq)
+        if voice and not s.boilerplate:
+            para_voice.setdefault(s.paragraph_seq, Counter())[voice.voice] += 1
+    para_rows: list[tuple[object, ...]] = []
+    for offset, p in enumerate(doc.paragraphs):
+        para_ids[p.seq] = first + offset
+        counts = para_voice.get(p.seq)
+        para_rows.append(
+            (
+                first + offset,
+                source_id,
+                p.seq,
+                p.start,
+                p.end,
+                doc.display[p.start : p.end],
+                int(p.boilerplate),
+                p.boilerplate_reason,
+                counts.most_common(1)[0][0] if counts else None,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO paragraphs (id, source, seq, start, end, text, boilerplate, "
+        "boilerplate_reason, voice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        para_rows,
+    )
+
+    sent_ids: dict[int, int] = {}
+    first = _next_id(conn, "sentences")
+    rows: list[tuple[object, ...]] = []
+    for offset, s in enumerate(doc.sentences):
+        sent_ids[s.seq] = first + offset
+        voice = voices.get(s.seq)
+        rows.append(
+            (
+                first + offset,
+                source_id,
+                para_ids[s.paragraph_seq],
+                s.seq,
+                s.start,
+                s.end,
+                doc.display[s.start : s.end],
+                int(s.boilerplate),
+                voice.voice if voice else "own",
+                voice.cited_outlet if voice else None,
+                voice.confidence if voice else None,
+                voice.method if voice else None,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO sentences (id, source, paragraph, seq, start, end, text, boilerplate, "
+        "voice, cited_outlet, voice_confidence, voice_method) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    para_of = {s.seq: para_ids[s.paragraph_seq] for s in doc.sentences}
+
+    conn.executemany(
+        "INSERT INTO boilerplate (source, start, end, reason) VALUES (?, ?, ?, ?)",
+        [(source_id, b.start, b.end, b.reason) for b in doc.boilerplate],
+    )
+    conn.executemany(
+        "INSERT INTO mentions (actor, source, paragraph, sentence, start, end, surface, method, "
+        "score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                actor_ids[m.actor],
+                source_id,
+                para_of.get(m.sentence_seq),
+                sent_ids.get(m.sentence_seq),
+                m.start,
+                m.end,
+                m.surface,
+                m.method,
+                m.score,
+            )
+            for m in analysis.mentions
+            if m.actor in actor_ids
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO candidates (source, sentence, start, end, surface) VALUES (?, ?, ?, ?, ?)",
+        [
+            (source_id, sent_ids.get(c.sentence_seq), c.start, c.end, c.surface)
+            for c in analysis.candidates
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO quotes (source, sentence, start, end, text, kind, speaker, speaker_actor, "
+        "cited_outlet, confidence, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                source_id,
+                sent_ids.get(q.sentence_seq) if q.sentence_seq is not None else None,
+                q.start,
+                q.end,
+                q.text,
+                q.kind,
+                q.speaker,
+                actor_ids.get(q.speaker_actor) if q.speaker_actor else None,
+                q.cited_outlet,
+                q.confidence,
+                q.method,
+            )
+            for q in analysis.quotes
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO event_passages (event, source, sentence, start, end, score, evidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                event_ids[e.event_key],
+                source_id,
+                sent_ids[e.sentence_seq],
+                e.start,
+                e.end,
+                e.score,
+                json.dumps(list(e.evidence)),
+            )
+            for e in analysis.event_passages
+            if e.event_key in event_ids and e.sentence_seq in sent_ids
+        ],
+    )
+    return source_id
+
+
+def replace_reuse(conn: sqlite3.Connection, spans: Iterable[ReuseSpan]) -> None:
+    """Replace the corpus-wide table of shared passages. Call inside `transaction`."""
+    conn.execute("DELETE FROM reuse")
+    conn.executemany(
+        "INSERT INTO reuse (cluster, source, start, end) VALUES (?, ?, ?, ?)",
+        [(s.cluster, s.source_id, s.start, s.end) for s in spans],
+    )
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -1,0 +1,48 @@
+"""Stable keys for what a user annotates, built from content so they survive re-ingest.
+
+Row ids change when a source is re-analysed; these keys do not, as long as the annotated text
+is still in the file. `~N` tells apart the Nth repeat of identical text in one file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def text_key(text: str) -> str:
+    """A short digest of text with whitespace and case folded."""
+    folded = " ".join(text.split()).casefold()
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def _span_target(kind: str, file: str, text: str, occurrence: int) -> str:
+    suffix = f"~{occurrence}" if occurrence else ""
+    return f"{kind}:{file}#{text_key(text)}{suffix}"
+
+
+def sentence_target(file: str, text: str, occurrence: int = 0) -> str:
+    return _span_target("sentence", file, text, occurrence)
+
+
+def paragraph_target(file: str, text: str, occurrence: int = 0) -> str:
+    return _span_target("paragraph", file, text, occurrence)
+
+
+def quote_target(file: str, text: str, occurrence: int = 0) -> str:
+    return _span_target("quote", file, text, occurrence)
+
+
+def source_target(file: str) -> str:
+    return f"source:{file}"
+
+
+def actor_target(name: str) -> str:
+    return f"actor:{name}"
+
+
+def event_target(key: str) -> str:
+    return f"event:{key}"
+
+
+def kind_of(target: str) -> str:
+    return target.split(":", 1)[0]

@@ -1,0 +1,23 @@
+"""Make untrusted corpus text safe to show: no terminal control sequences, same length."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB, LF and CR; DEL; C1 controls. ESC (\x1b) is among them, so no
+# CSI/OSC sequence survives; each removed character becomes one U+FFFD so offsets hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+REPLACEMENT = "\ufffd"
+
+
+def sanitize(text: str) -> str:
+    """Replace terminal control characters one-for-one with U+FFFD."""
+    return _CONTROL.sub(REPLACEMENT, text)
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """Sanitised text on a single line (newlines and tabs folded to spaces), optionally cut."""
+    flat = " ".join(sanitize(text).replace("\r", " ").split())
+    if width is not None and len(flat) > width:
+        return flat[: max(0, width - 1)] + "…"
+    return flat
