@@ -54,7 +54,7 @@ class Result:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Run `iraqtui ARGS` in-process in a temporary working directory."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("IRAQTUI_DB", raising=False)
