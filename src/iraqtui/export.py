@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from iraqtui.errors import ExportExists
+from iraqtui.store.annotations import corrected_rows
 from iraqtui.store.queries import fetch
 
 SCHEMA = "iraqtui-export/1"
@@ -64,6 +66,7 @@ def paragraphs_records(conn: sqlite3.Connection) -> Iterator[Record]:
 
 
 def sentences_records(conn: sqlite3.Connection) -> Iterator[Record]:
+    fixes = corrected_rows(conn, "sentences")
     for r in fetch(conn, "SELECT * FROM sentences ORDER BY id"):
         yield {
             "id": r["id"],
@@ -77,6 +80,7 @@ def sentences_records(conn: sqlite3.Connection) -> Iterator[Record]:
             "voice_method": r["voice_method"],
             "boilerplate": bool(r["boilerplate"]),
             "text": r["text"],
+            "corrections": fixes.get(r["id"], {}),
         }
 
 
@@ -141,6 +145,7 @@ def carried_by(conn: sqlite3.Connection) -> dict[int, list[int]]:
 
 def quotes_records(conn: sqlite3.Connection) -> Iterator[Record]:
     carriers = carried_by(conn)
+    fixes = corrected_rows(conn, "quotes")
     for r in fetch(conn, "SELECT * FROM quotes ORDER BY source, start"):
         yield {
             "id": r["id"],
@@ -155,6 +160,8 @@ def quotes_records(conn: sqlite3.Connection) -> Iterator[Record]:
             "confidence": r["confidence"],
             "method": r["method"],
             "carried_by": sorted({r["source"], *carriers.get(r["id"], [])}),
+            # the user's corrections beside the machine's values above (field -> value)
+            "corrections": fixes.get(r["id"], {}),
         }
 
 
@@ -168,6 +175,7 @@ def events_records(conn: sqlite3.Connection) -> Iterator[Record]:
             "date_end": r["date_end"],
             "description": r["description"],
             "origin": r["origin"],
+            "date_note": r["date_note"],
         }
 
 
@@ -180,8 +188,26 @@ def event_passages_records(conn: sqlite3.Connection) -> Iterator[Record]:
             "start": r["start"],
             "end": r["end"],
             "score": r["score"],
-            "evidence": _loads(r["evidence"], []),
+            **_evidence(_loads(r["evidence"], [])),
         }
+
+
+_EVIDENCE = re.compile(r"^(?:(\w+):)?(.*?)(?: \((\d+(?:\.\d+)?)\))?$", re.DOTALL)
+
+
+def _evidence(items: list[str]) -> Record:
+    """`evidence` as EXPORT.md shows it (the words and names that matched), and
+    `evidence_detail` with how each was obtained ("term:Qom", "phrase:… (87)" stored)."""
+    plain: list[str] = []
+    detail: list[Record] = []
+    for item in items:
+        found = _EVIDENCE.match(str(item))
+        kind, value, score = found.groups() if found else (None, str(item), None)
+        plain.append(value)
+        detail.append(
+            {"kind": kind or "term", "value": value, "score": float(score) if score else None}
+        )
+    return {"evidence": plain, "evidence_detail": detail}
 
 
 def reuse_records(conn: sqlite3.Connection) -> Iterator[Record]:

@@ -300,3 +300,180 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     fell_back: bool = False  # the query was not valid FTS5 and ran as plain terms
     note: str | None = None
+
+
+# --- actors (what actor queries return) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    """An actor with how often each outlet names it."""
+
+    id: int
+    name: str
+    type: str
+    affiliation: str | None
+    mentions: int
+    by_outlet: dict[str, int]  # outlet (or file, when the outlet is unknown) -> mentions
+
+
+@dataclass(frozen=True)
+class InContext:
+    """A span of a source with the text either side (display text: control characters
+    replaced), for keyword-in-context views."""
+
+    source: int
+    file: str
+    outlet: str
+    start: int
+    end: int
+    surface: str
+    left: str
+    right: str
+    method: str = ""
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ActorDetail:
+    """An actor, the names it is actually found under, and every mention in context."""
+
+    id: int
+    name: str
+    type: str
+    affiliation: str | None
+    description: str | None
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    seen: tuple[tuple[str, str, int], ...]  # (surface, method, count), most frequent first
+    mentions: tuple[InContext, ...]  # by outlet, then source, then position
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    """A capitalised name that resolved to no actor, how often it occurs, and where."""
+
+    surface: str
+    count: int
+    sources: int
+    contexts: tuple[InContext, ...]
+
+
+# --- events and comparison (issue 5) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """An event in the database with how many sentences each outlet devotes to it."""
+
+    id: int
+    key: str
+    label: str
+    date: str | None
+    date_end: str | None
+    date_note: str | None
+    description: str | None
+    origin: str  # catalogue | proposed
+    sentences: int
+    by_outlet: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CorpusSentence:
+    """A body sentence with where it comes from and whose words it is."""
+
+    id: int
+    source: int
+    file: str
+    outlet: str  # the source's outlet, else its file name
+    seq: int
+    start: int
+    end: int
+    text: str  # display text (control characters replaced)
+    voice: str
+    cited_outlet: str | None
+
+
+@dataclass(frozen=True)
+class EventPassageRow:
+    """A sentence assigned to an event, with the assignment's score and evidence."""
+
+    event_key: str
+    sentence: CorpusSentence
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentenceQuote:
+    """Quoted material inside a sentence, as the quote stage attributed it."""
+
+    sentence_id: int
+    kind: str
+    text: str
+    speaker: str | None
+    cited_outlet: str | None
+
+
+# --- quotes (what quote queries and the quote finder return; issue 4) -----------------------
+
+
+@dataclass(frozen=True)
+class QuoteCarrier:
+    """Another source carrying the same passage, and how its wording differs."""
+
+    source: int
+    file: str
+    outlet: str | None
+    start: int
+    end: int
+    text: str  # display text of that source's copy
+    differs: tuple[str, ...] = ()  # word changes from this quote's wording; empty: same words
+    quote_id: int | None = None  # that source's quote over the copy, if one was extracted
+    speaker: str | None = None  # and its speaker
+    covers: float = 1.0  # share of this quote's characters the shared passage spans
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    """A quote with its attribution (machine values), the user's corrections, and every
+    source that carries it."""
+
+    id: int
+    source: int
+    file: str
+    outlet: str | None  # the outlet of the source the quote is in
+    start: int
+    end: int
+    text: str  # display text (control characters replaced)
+    kind: str
+    speaker: str | None
+    speaker_actor: str | None
+    cited_outlet: str | None
+    confidence: float
+    method: str
+    target: str  # annotation key (targets.quote_target)
+    corrections: dict[str, str] = field(default_factory=dict)  # field -> corrected value
+    carriers: tuple[QuoteCarrier, ...] = ()
+    speaker_via: str | None = None  # speaker named by another source carrying the quote
+
+    @property
+    def shown_speaker(self) -> str | None:
+        return self.corrections.get("speaker", self.speaker or self.speaker_via)
+
+    @property
+    def shown_outlet(self) -> str | None:
+        return self.corrections.get("cited_outlet", self.cited_outlet)
+
+    @property
+    def carried_by(self) -> tuple[int, ...]:
+        return tuple(sorted({self.source, *(c.source for c in self.carriers)}))
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """A fuzzy quote-search result."""
+
+    quote: QuoteRecord
+    score: float
+    matched: str  # text | context: whether the words matched the quote or its lead-in

@@ -12,7 +12,18 @@ from iraqtui.errors import IraqtuiError
 from iraqtui.textsafe import one_line
 
 # Each module defines `register(subparsers, parent)` and sets `func` on its parser.
-COMMANDS = ("ingest", "search", "stats", "export")
+COMMANDS = (
+    "ingest",
+    "search",
+    "stats",
+    "export",
+    "actors",
+    "quotes",
+    "correct",
+    "events",
+    "compare",
+    "serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from iraqtui.ingest.segment import split_paragraphs
+from iraqtui.ingest.segment import FRONT_MATTER, split_paragraphs
 from iraqtui.models import BoilerplateRule, Span
 
 # One-for-one folding so a rule written with straight quotes finds curly ones (and back)
@@ -29,7 +29,6 @@ _FRAGMENT = re.compile(
     r"(?:\bVideo\s+)?\b(?:Watch|Read more|Continue reading|Click here|See also|Related|"
     r"Full story|Read the full)\b[^.!?»\n]{0,80}»"
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _EDGE = 3  # footers and navigation live in the first or last few paragraphs
 
 
@@ -69,7 +68,7 @@ def _apply_rule(text: str, folded: str, rule: BoilerplateRule) -> list[Span]:
 
 def _heuristic_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    front = _FRONT_MATTER.match(text)
+    front = FRONT_MATTER.match(text)
     if front:
         spans.append(Span(0, front.end(), "front matter"))
     paragraphs = [(s, e) for s, e in split_paragraphs(text) if not front or s >= front.end()]

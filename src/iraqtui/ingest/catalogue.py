@@ -13,8 +13,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from iraqtui.errors import BadSidecar
 from iraqtui.ingest.sidecar import Toml, expect_str, expect_str_list, load_toml
 from iraqtui.models import EventDef
 
@@ -35,158 +37,15 @@ _EVENT_KEYS = {
 # Words: runs of letters and digits, with an inside apostrophe kept for `_normal` to fold.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "don",
-        "down",
-        "during",
-        "each",
-        "even",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "ll",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "re",
-        "s",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "t",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "ve",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "d",
-        "m",
-        "said",
-        "says",
-        "say",
-        "also",
-        "one",
-        "two",
-        "like",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "yet",
-        "still",
-        "get",
-        "got",
-        "go",
-        "going",
-    ]
+    "a about above after again against all also am an and any are as at be because been before "
+    "being below between both but by can could did do does doing don down during each even few "
+    "for from further had has have having he her here hers herself him himself his how i if in "
+    "into is it its itself just ll me more most my myself no nor not now of off on once only or "
+    "other our ours out over own re s same she should so some such t than that the their theirs "
+    "them themselves then there these they this those through to too under until up ve very was "
+    "we were what when where which while who whom why will with would you your yours d m "
+    "said says say also one two like may might must shall yet still get got go going dont didnt "
+    "doesnt cant couldnt wont wouldnt isnt arent wasnt werent hasnt havent al el".split()
 )
 
 
@@ -216,7 +75,10 @@ def load_catalogue(path: Path) -> Catalogue:
     for index, entry in enumerate(raw, start=1):
         event = _event(toml, entry, index)
         if event.key in seen:
-            raise toml.error(f"event key '{event.key}' is used twice", f'"{event.key}"')
+            raise BadSidecar(
+                f"{toml.path}:{_second_line(toml, event.key)}: event key "
+                f"'{event.key}' is used twice"
+            )
         seen.add(event.key)
         events.append(event)
     digest = hashlib.sha256(toml.raw.encode()).hexdigest()
@@ -250,11 +112,11 @@ def _event(toml: Toml, entry: object, index: int) -> EventDef:
         raise toml.error(f"{where}: 'date_end' {date_end} is before 'date' {date}", "date_end")
     terms = expect_str_list(toml, entry.get("terms"), "terms", where)
     phrases = expect_str_list(toml, entry.get("phrases"), "phrases", where)
-    if not any(words(t) for t in terms) and not any(words(p) for p in phrases):
-        raise toml.error(f"{where}: give 'terms' or 'phrases' so the event can be recognised", near)
     for value in (*terms, *phrases):
         if not words(value):
             raise toml.error(f"{where}: {value!r} has no words to match", value or near)
+    if not terms and not phrases:
+        raise toml.error(f"{where}: give 'terms' or 'phrases' so the event can be recognised", near)
     return EventDef(
         key=key,
         label=label.strip(),
@@ -266,6 +128,13 @@ def _event(toml: Toml, entry: object, index: int) -> EventDef:
         phrases=phrases,
         actors=expect_str_list(toml, entry.get("actors"), "actors", where),
     )
+
+
+def _second_line(toml: Toml, key: str) -> int:
+    """The line of the second `key = "..."` naming this key (where the repeat is)."""
+    pattern = re.compile(rf"""^\s*key\s*=\s*["']{re.escape(key)}["']""")
+    lines = [n for n, line in enumerate(toml.raw.splitlines(), start=1) if pattern.match(line)]
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else 0)
 
 
 def _date(toml: Toml, value: object, key: str, where: str) -> str | None:
@@ -281,22 +150,32 @@ def _date(toml: Toml, value: object, key: str, where: str) -> str | None:
 # --- words and stems ------------------------------------------------------------------------
 
 
+_CLITICS = ("'s", "'re", "'ve", "'ll", "'d", "'m")
+
+
 def _normal(token: str) -> str:
-    """Casefold, drop a possessive ("Sadr’s" -> "sadr") and fold contractions ("don’t")."""
-    token = token.casefold().replace("’", "'")
-    if token.endswith("'s"):
-        return token[:-2]
+    """Casefold, drop a possessive or clitic ("Sadr’s" -> "sadr", "they’re" -> "they") and
+    fold a negation ("don’t" -> "dont")."""
+    token = token.casefold()
+    if "'" not in token and "’" not in token:
+        return token
+    token = token.replace("’", "'")
+    for clitic in _CLITICS:
+        if token.endswith(clitic):
+            return token[: -len(clitic)]
     return token.replace("'", "")
 
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens; punctuation and hyphens separate words, possessives dropped."""
-    return [_normal(w) for w in _WORD.findall(text)]
+    return [w for w, _s, _e in word_spans(text)]
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """`words` with their offsets in `text`."""
-    return [(_normal(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=65536)
+def word_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """`words` with their offsets in `text` (cached: compare tokenises each sentence for tone
+    and for terms)."""
+    return tuple((_normal(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 class _Stemmer:

@@ -22,6 +22,7 @@ The score is 1 - exp(-total / 2): 0.53 at ASSIGN_AT, 0.78 at 3.0, 0.92 at 5.0.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,35 +39,20 @@ ACTOR_WEIGHT = 0.4
 ACTOR_CAP = 0.8
 PHRASE_FLOOR = 70.0
 PHRASE_WEIGHT = 1.5
+PHRASE_SHARED_STEMS = 2
 ASSIGN_AT = 1.5
 TEXT_EVIDENCE_MIN = 0.5
 TOPIC_AT = 1.0
 CONTEXT_FACTOR = 0.5
 MIN_CONTENT_WORDS = 2
-# A sentence "points back" when one of these is among its first three words.
+# A sentence "points back" when its first word is one of these, or one of PRONOUNS stands
+# among its first POINTING_WINDOW words ("Nobody quite knows why, or whether it's ...").
 POINTING_BACK = frozenset(
-    [
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "they",
-        "them",
-        "their",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "such",
-        "there",
-        "both",
-        "neither",
-        "each",
-    ]
+    "it its this that these those they them their he him his she her such there both "
+    "neither each".split()
 )
+PRONOUNS = frozenset(["it", "they", "them", "this", "these", "those", "he", "him", "she", "such"])
+POINTING_WINDOW = 7
 
 
 @dataclass(frozen=True)
@@ -82,7 +68,9 @@ class _Compiled:
     keys: tuple[str, ...]
     by_first_stem: dict[str, tuple[_Term, ...]]
     phrases: tuple[tuple[tuple[str, str], ...], ...]  # per event: (phrase, processed)
+    phrase_events: dict[str, tuple[int, ...]]  # content stem of a phrase -> events
     actors: tuple[frozenset[str], ...]  # per event: casefolded canonical names
+    actor_names: dict[str, str]  # casefolded -> canonical, for evidence a reader can read
 
 
 @dataclass
@@ -115,14 +103,25 @@ def _compile(catalogue: Catalogue) -> _Compiled:
     for key, events in owners.items():
         base = MULTIWORD_WEIGHT if len(key) > 1 else TERM_WEIGHT
         first[key[0]].append(_Term(spelling[key], key, base / len(events), tuple(events)))
+    phrase_events: dict[str, set[int]] = defaultdict(set)
+    for index, event in enumerate(catalogue.events):
+        for phrase in event.phrases:
+            for stem in _content_stems(words(phrase)):
+                phrase_events[stem].add(index)
     return _Compiled(
         keys=tuple(e.key for e in catalogue.events),
+        phrase_events={k: tuple(sorted(v)) for k, v in phrase_events.items()},
         by_first_stem={k: tuple(v) for k, v in first.items()},
         phrases=tuple(
             tuple((p, utils.default_process(p)) for p in e.phrases) for e in catalogue.events
         ),
         actors=tuple(frozenset(a.casefold() for a in e.actors) for e in catalogue.events),
+        actor_names={a.casefold(): a for e in catalogue.events for a in e.actors},
     )
+
+
+def _content_stems(tokens: list[str]) -> set[str]:
+    return set(stems([t for t in tokens if t not in STOPWORDS]))
 
 
 def _term_matches(compiled: _Compiled, sentence_stems: list[str]) -> list[tuple[int, int, _Term]]:
@@ -162,15 +161,22 @@ def _evidence(
         hits = sorted(names & actors)
         if hits:
             out[event].actors = min(ACTOR_CAP, ACTOR_WEIGHT * len(hits))
-            out[event].items.extend(f"actor:{a}" for a in hits)
+            out[event].items.extend(f"actor:{compiled.actor_names.get(a, a)}" for a in hits)
+    shared: dict[int, int] = defaultdict(int)
+    for stem in set(sentence_stems):
+        for event in compiled.phrase_events.get(stem, ()):
+            shared[event] += 1
+    # Fuzzy phrase scores are the costly part: only for events with other evidence or with
+    # PHRASE_SHARED_STEMS words in common with one of their phrases.
+    candidates = set(out) | {e for e, n in shared.items() if n >= PHRASE_SHARED_STEMS}
     processed = utils.default_process(text)
-    for event in list(out):
+    for event in sorted(candidates):
         best, best_phrase = 0.0, ""
         for phrase, proc in compiled.phrases[event]:
             ratio = fuzz.partial_ratio(proc, processed, score_cutoff=PHRASE_FLOOR)
             if ratio > best:
                 best, best_phrase = ratio, phrase
-        if best:
+        if best > PHRASE_FLOOR:
             out[event].phrase = PHRASE_WEIGHT * (best - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
             out[event].items.append(f"phrase:{best_phrase} ({best:.0f})")
     return out
@@ -182,7 +188,12 @@ def score_of(total: float) -> float:
 
 
 def _points_back(sentence_words: list[str]) -> bool:
-    return any(w in POINTING_BACK for w in sentence_words[:3])
+    """Opens with a pointing word, or has a pronoun among its first POINTING_WINDOW words."""
+    if not sentence_words:
+        return False
+    return sentence_words[0] in POINTING_BACK or any(
+        w in PRONOUNS for w in sentence_words[1:POINTING_WINDOW]
+    )
 
 
 def assign_events(
@@ -243,22 +254,24 @@ def _context(
     strict: dict[tuple[int, int], tuple[float, list[str]]],
     assigned: dict[tuple[int, int], tuple[float, list[str]]],
 ) -> None:
-    """Pointing-back sentences and colon-ended introductions inherit from their neighbour."""
+    """A sentence that points back shares the events of the one before it (and that one the
+    events of the sentence pointing back at it); a line ending in a colon takes the events of
+    the sentence it introduces."""
     strict_events: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for (seq, event), (total, _items) in strict.items():
         strict_events[seq].append((event, total))
-    for before, after in zip(substantive, substantive[1:], strict=False):
-        if (
-            after.paragraph_seq == before.paragraph_seq
-            and _points_back(tokens[after.seq])
-            and after.seq not in strict_events
-        ):
-            for event, total in strict_events[before.seq]:
-                assigned.setdefault(
-                    (after.seq, event), (CONTEXT_FACTOR * total, ["context:previous sentence"])
-                )
+
+    def inherit(seq: int, source: int, why: str) -> None:
+        for event, total in strict_events.get(source, ()):
+            assigned.setdefault((seq, event), (CONTEXT_FACTOR * total, [f"context:{why}"]))
+
+    for before, after in itertools.pairwise(substantive):
+        if after.paragraph_seq == before.paragraph_seq and _points_back(tokens[after.seq]):
+            # "They ..." carries on the subject of the sentence before it; the sentence before
+            # holds what "They" means, so it shares the events of "They ..." unless it has
+            # events of its own.
+            inherit(after.seq, before.seq, "previous sentence")
+            if before.seq not in strict_events:
+                inherit(before.seq, after.seq, "next sentence points back")
         if doc.sentence_text(before).rstrip().endswith(":") and before.seq not in strict_events:
-            for event, total in strict_events[after.seq]:
-                assigned.setdefault(
-                    (before.seq, event), (CONTEXT_FACTOR * total, ["context:introduces next"])
-                )
+            inherit(before.seq, after.seq, "introduces next")

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from iraqtui.errors import BadSidecar
 from iraqtui.ingest.sidecar import Toml, load_toml
@@ -33,6 +36,14 @@ _ACTOR_KEYS = {"name", "type", "aliases", "affiliation", "description", "demonym
 # Bump when matching changes what it finds: the fingerprint then changes and sources re-analyse.
 MATCHER_VERSION = "1"
 
+# A fuzzy match needs this rapidfuzz ratio, at most this many edits, and this many letters:
+# "Mahi Army" (94.7), "al Mailiki" (94.7), "Khameini" (87.5) resolve; "Badr"/"Sadr",
+# "Iraq"/"Iran" (too short) and "Qumi"/"Qom" (57) never merge. Only names whose words start
+# with the same letters are compared at all ("Sadr City" is never "Badr City").
+FUZZY_MIN_RATIO = 85.0
+FUZZY_MIN_LETTERS = 6
+FUZZY_AMBIGUITY_MARGIN = 3.0  # two actors this close to the best: resolve neither
+_FUZZY_CACHE_LIMIT = 200_000
 # Folding keeps lengths, so offsets found in folded text are offsets in the original.
 _FOLD = str.maketrans(
     {
@@ -125,8 +136,11 @@ def _entry(actor: str, alias: str, method: str) -> AliasEntry:
 
 
 def spellings(alias: str) -> set[str]:
-    """An alias and its same-length variants: "al-Sadr" ⇄ "al Sadr", "Abdul-Mahdi" → "Abdul Mahdi"."""
+    """An alias and its same-length variants: "al-Sadr" ⇄ "al Sadr", "Abdul-Mahdi" → "Abdul
+    Mahdi"; a leading "The" is dropped."""
     base = " ".join(alias.translate(_FOLD).split())
+    if base[:4].lower() == "the " and len(base) > 4:
+        base = base[4:]  # "The New York Times": a leading article is never part of a span
     return {base, _INNER_HYPHEN.sub(" ", base), _PARTICLE_SPACE.sub(r"\1-", base)}
 
 
@@ -172,6 +186,31 @@ class AliasIndex:
         return found
 
 
+def fuzzy_resolve(index: AliasIndex, key: str) -> tuple[str, float] | None:
+    """The one actor whose name `key` misspells, with the score, or None."""
+    if key in index.fuzzy_cache:
+        return index.fuzzy_cache[key]
+    result: tuple[str, float] | None = None
+    if sum(ch.isalnum() for ch in key) >= FUZZY_MIN_LETTERS and key not in index.ignore:
+        max_edits = 1 if len(key) < 8 else 2
+        scored: list[tuple[float, str]] = []
+        for name, actor in index.buckets.get(signature(key), ()):
+            if abs(len(name) - len(key)) > max_edits:
+                continue
+            score = fuzz.ratio(key, name)
+            if score >= FUZZY_MIN_RATIO and Levenshtein.distance(key, name) <= max_edits:
+                scored.append((score, actor))
+        if scored:
+            best = max(scored)
+            rivals = {a for s, a in scored if s >= best[0] - FUZZY_AMBIGUITY_MARGIN}
+            if len(rivals) == 1:
+                result = (best[1], round(best[0], 1))
+    if len(index.fuzzy_cache) >= _FUZZY_CACHE_LIMIT:
+        index.fuzzy_cache.clear()
+    index.fuzzy_cache[key] = result
+    return result
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Actors with their aliases; `fingerprint` changes whenever the content does."""
@@ -204,7 +243,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
     if unknown:
         key = sorted(unknown)[0]
         raise toml.error(f"unknown top-level key '{key}' (expected [[actor]] tables)", key)
-    ignore = _str_list(toml, toml.data.get("ignore"), "ignore", "ignore", None)
+    ignore = _str_list(toml, toml.data.get("ignore"), "ignore", "ignore", toml.line_of)
     raw_actors = toml.data.get("actor", [])
     if not isinstance(raw_actors, list):
         raise toml.error("'actor' must be [[actor]] tables", "actor")
@@ -231,7 +270,8 @@ def _at(toml: Toml, line: int, message: str) -> BadSidecar:
 
 
 def _line_in_block(toml: Toml, starts: list[int], n: int, needle: str) -> int | None:
-    """The line of `needle` inside the n-th [[actor]] block, else the block's first line."""
+    """The line of `needle` inside the n-th [[actor]] block, else the block's first line.
+    Only called to report an error, so scanning the text each time is fine."""
     if n >= len(starts):
         return None
     lines = toml.raw.splitlines()
@@ -242,53 +282,53 @@ def _line_in_block(toml: Toml, starts: list[int], n: int, needle: str) -> int | 
     return starts[n]
 
 
-def _str_list(toml: Toml, value: object, key: str, where: str, line: int | None) -> tuple[str, ...]:
+Locate = Callable[[str], "int | None"]
+
+
+def _str_list(toml: Toml, value: object, key: str, where: str, locate: Locate) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(toml, f"{where}: '{key}' must be a list of strings", line)
+        raise _fail(toml, f"{where}: '{key}' must be a list of strings", locate(key))
     for item in value:
         if not any(ch.isalnum() for ch in item):
-            raise _fail(toml, f"{where}: '{key}' has an entry with no letters: {item!r}", line)
+            raise _fail(
+                toml, f"{where}: '{key}' has an entry with no letters: {item!r}", locate(key)
+            )
     return tuple(" ".join(v.split()) for v in value)
 
 
 def _actor(toml: Toml, item: object, n: int, starts: list[int]) -> Actor:
     line = starts[n] if n < len(starts) else None
+
+    def locate(needle: str) -> int | None:
+        return _line_in_block(toml, starts, n, needle)
+
     where = f"actor #{n + 1}"
     if not isinstance(item, dict):
         raise _fail(toml, f"{where} must be a table", line)
     name = item.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise _fail(toml, f"{where} needs a name (a non-empty string)", line)
+    if not isinstance(name, str) or not any(ch.isalnum() for ch in name):
+        raise _fail(toml, f"{where} needs a name (a string with letters)", line)
     where = f"actor '{name}'"
     unknown = sorted(set(item) - _ACTOR_KEYS)
     if unknown:
-        at = _line_in_block(toml, starts, n, unknown[0])
-        raise _fail(toml, f"{where}: unknown key '{unknown[0]}'", at)
+        raise _fail(toml, f"{where}: unknown key '{unknown[0]}'", locate(unknown[0]))
     kind = item.get("type")
     if kind not in ACTOR_TYPES:
-        at = _line_in_block(toml, starts, n, "type")
         expected = " | ".join(ACTOR_TYPES)
-        raise _fail(toml, f"{where}: type must be one of {expected}, not {kind!r}", at)
+        raise _fail(toml, f"{where}: type must be one of {expected}, not {kind!r}", locate("type"))
     texts: dict[str, str | None] = {}
     for key in ("affiliation", "description"):
         value = item.get(key)
         if value is not None and not isinstance(value, str):
-            raise _fail(
-                toml, f"{where}: '{key}' must be a string", _line_in_block(toml, starts, n, key)
-            )
+            raise _fail(toml, f"{where}: '{key}' must be a string", locate(key))
         texts[key] = value
-    aliases = _str_list(
-        toml, item.get("aliases"), "aliases", where, _line_in_block(toml, starts, n, "aliases")
-    )
-    demonyms = _str_list(
-        toml, item.get("demonyms"), "demonyms", where, _line_in_block(toml, starts, n, "demonyms")
-    )
-    if not any(ch.isalnum() for ch in name):
-        raise _fail(toml, f"{where}: the name has no letters", line)
+    aliases = _str_list(toml, item.get("aliases"), "aliases", where, locate)
+    demonyms = _str_list(toml, item.get("demonyms"), "demonyms", where, locate)
+    name = " ".join(name.split())
     return Actor(
-        name=" ".join(name.split()),
+        name=name,
         type=str(kind),
         aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
         affiliation=texts["affiliation"],

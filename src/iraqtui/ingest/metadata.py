@@ -20,14 +20,19 @@ _FRONT_TO_FIELD = {"date": "published", "source": "outlet", "link": "url"}
 
 
 def infer_meta(name: str, root_name: str, doc: Document, given: SourceMeta | None) -> SourceMeta:
-    """Fill every field the sidecar left empty with an inference, marked "inferred"."""
+    """Fill every field the sidecar left empty: from the file's own front matter (marked
+    "front-matter"), else by inference (marked "inferred")."""
     meta = given or SourceMeta(file=name)
+    stated = {_FRONT_TO_FIELD.get(k, k): v for k, v in _front_matter(doc).items()}
     guesses = _guesses(name, root_name, doc)
     values: dict[str, str | None] = {}
     provenance = dict(meta.provenance)
     for key in META_FIELDS:
         value = getattr(meta, key)
-        if value is None and guesses.get(key):
+        if value is None and stated.get(key):
+            value = stated[key]
+            provenance[key] = "front-matter"
+        elif value is None and guesses.get(key):
             value = guesses[key]
             provenance[key] = "inferred"
         values[key] = value
@@ -36,10 +41,7 @@ def infer_meta(name: str, root_name: str, doc: Document, given: SourceMeta | Non
 
 def _guesses(name: str, root_name: str, doc: Document) -> dict[str, str]:
     guesses: dict[str, str] = {}
-    front = _front_matter(doc)
-    for key, value in front.items():
-        guesses[_FRONT_TO_FIELD.get(key, key)] = value
-    title = guesses.get("title") or _title(doc)
+    title = _title(doc)
     if title:
         guesses["title"] = title
     outlet = _outlet(name, root_name)
@@ -88,11 +90,18 @@ def _outlet(name: str, root_name: str) -> str | None:
     """The folder a file sits in, else a leading word of its name, else the corpus folder."""
     parts = PurePosixPath(name).parts
     if len(parts) > 1 and parts[-2].lower() not in _GENERIC_DIRS:
-        return parts[-2]
+        return _readable(parts[-2])
     stem = PurePosixPath(name).stem
     lead = re.match(r"([A-Za-z][A-Za-z&.]{1,40}?)(?:[-_ ]|\d|$)", stem)
     if lead and len(lead.group(1)) >= 2 and lead.group(1) != stem:
         return lead.group(1)
     if root_name.lower() not in _GENERIC_DIRS:
-        return root_name
+        return _readable(root_name)
     return None
+
+
+def _readable(folder: str) -> str:
+    """ "gulf-tribune" reads as "Gulf Tribune"; "NYT" and "nyt" stay as they are."""
+    if folder.islower() and re.search(r"[-_]", folder):
+        return " ".join(word.capitalize() for word in re.split(r"[-_]+", folder) if word)
+    return folder

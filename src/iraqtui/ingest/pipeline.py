@@ -16,7 +16,8 @@ from iraqtui.ingest.boilerplate import find_boilerplate
 from iraqtui.ingest.catalogue import EVENTS_NAME, Catalogue, load_catalogue
 from iraqtui.ingest.gazetteer import ACTORS_NAME, Gazetteer, load_gazetteer
 from iraqtui.ingest.metadata import infer_meta
-from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover, read_bytes
+from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
+from iraqtui.ingest.reader import Decoded, Refusal, decode, discover, read_bytes
 from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
 from iraqtui.models import Document, ReuseInput, SourceAnalysis
@@ -64,6 +65,7 @@ class IngestOptions:
     rebuild: bool = False
     actors_file: Path | None = None
     events_file: Path | None = None
+    workers: int | None = None  # analysis processes; None: one per usable core
 
 
 def analyse(
@@ -148,6 +150,63 @@ def _empty_catalogue() -> Catalogue:
     return EMPTY_CATALOGUE
 
 
+# Below this many files the pool's start-up (about half a second) costs more than it saves.
+PARALLEL_MIN_FILES = 16
+# Files per task sent to a worker, and how long one commit may hold several sources.
+CHUNK_FILES = 16
+BATCH_SECONDS = 0.5
+BATCH_SOURCES = 200
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One file for a worker: where it is and the key it had when last ingested."""
+
+    path: str
+    root: str
+    name: str
+    known_key: str | None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    task: _Task
+    status: str  # analysed | skipped | refused
+    analysis: SourceAnalysis | None = None
+    reason: str = ""
+
+
+_WORKER_STATE: dict[str, object] = {}
+
+
+def _worker_init(sidecars_by_root: dict[str, Sidecars], rebuild: bool) -> None:
+    _WORKER_STATE["sidecars"] = sidecars_by_root
+    _WORKER_STATE["rebuild"] = rebuild
+
+
+def _prepare_chunk(tasks: list[_Task]) -> list[_Outcome]:
+    """Read, hash and (unless unchanged) analyse files: everything but the database write."""
+    sidecars_by_root: dict[str, Sidecars] = _WORKER_STATE["sidecars"]  # type: ignore[assignment]
+    rebuild = bool(_WORKER_STATE["rebuild"])
+    return [_prepare(task, sidecars_by_root[task.root], rebuild) for task in tasks]
+
+
+def _prepare(task: _Task, sidecars: Sidecars, rebuild: bool) -> _Outcome:
+    try:
+        data = read_bytes(Path(task.path))
+    except OSError as exc:
+        return _Outcome(task, "refused", reason=f"cannot read ({exc.strerror or exc})")
+    decoded = decode(data)
+    del data
+    if isinstance(decoded, str):
+        return _Outcome(task, "refused", reason=decoded)
+    if not rebuild and task.known_key == analysis_key(decoded.sha256, task.name, sidecars):
+        return _Outcome(task, "skipped", reason="unchanged")
+    root_name = Path(task.root).name
+    analysis = analyse(task.name, root_name, decoded, sidecars, task.path)
+    return _Outcome(task, "analysed", analysis)
+
+
 def ingest(
     conn: sqlite3.Connection,
     paths: list[Path],
@@ -155,62 +214,130 @@ def ingest(
     options: IngestOptions = IngestOptions(),
     progress: ProgressFn | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into the open database; unchanged files are skipped."""
+    """Ingest files and folders into the open database; unchanged files are skipped.
+
+    Files are analysed in worker processes (pure stages, no database) and written here, by
+    the only writer, in file order; several sources share a commit, each in its own
+    savepoint, so a source is still written whole or not at all.
+    """
     started = time.perf_counter()
     report = IngestReport()
     files, refused = discover(paths)
     report.refused.extend(refused)
-    total = len(files)
-    sidecars_by_root: dict[Path, Sidecars] = {}
-    changed = False
-    for done, item in enumerate(files, start=1):
-        if item.root not in sidecars_by_root:
-            sidecars_by_root[item.root] = resolve_sidecars(item.root, options, seeds_dir)
-        sidecars = sidecars_by_root[item.root]
-        status, detail = _ingest_one(conn, item, sidecars, options, report)
-        changed = changed or status == "ingested"
-        if progress:
-            progress(Progress(done, total, item.name, status, detail))
+    sidecars_by_root: dict[str, Sidecars] = {}
+    for item in files:
+        if str(item.root) not in sidecars_by_root:
+            sidecars_by_root[str(item.root)] = resolve_sidecars(item.root, options, seeds_dir)
+    known = writer.source_keys(conn)
+    tasks = (_Task(str(f.path), str(f.root), f.name, known.get(str(f.path))) for f in files)
+    workers = options.workers or usable_cores()
+    if len(files) < PARALLEL_MIN_FILES:
+        workers = 1
+    outcomes = ordered_map(
+        _prepare_chunk,
+        chunked(tasks, CHUNK_FILES),
+        workers=workers,
+        initializer=_worker_init,
+        initargs=(sidecars_by_root, options.rebuild),
+    )
+    batch = _Batch(conn, sidecars_by_root, report, progress, len(files))
+    try:
+        for outcome in outcomes:
+            batch.add(outcome)
+    finally:
+        batch.commit()
     if files:
         remember_paths(conn, paths)
-    if changed or options.rebuild:
+    if batch.changed or options.rebuild:
         refresh_reuse(conn)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_one(
-    conn: sqlite3.Connection,
-    item: CorpusFile,
-    sidecars: Sidecars,
-    options: IngestOptions,
-    report: IngestReport,
-) -> tuple[str, str]:
-    path = str(item.path)
-    try:
-        data = read_bytes(item.path)
-    except OSError as exc:
-        reason = f"cannot read ({exc.strerror or exc})"
-        report.refused.append(Refusal(item.name, reason))
-        return "refused", reason
-    decoded = decode(data)
-    if isinstance(decoded, str):
-        report.refused.append(Refusal(item.name, decoded))
-        return "refused", decoded
-    state = writer.source_state(conn, path)
-    key = analysis_key(decoded.sha256, item.name, sidecars)
-    if state and state[1] == key and not options.rebuild:
-        report.skipped.append(item.name)
-        return "skipped", "unchanged"
-    analysis = analyse(item.name, item.root.name, decoded, sidecars, path)
-    with writer.transaction(conn):
-        actor_ids = writer.sync_actors(conn, sidecars.gazetteer.actors)
-        event_ids = writer.sync_events(conn, sidecars.catalogue.events)
-        writer.write_source(conn, analysis, str(item.root), actor_ids, event_ids)
-    report.ingested.append(item.name)
-    for warning in analysis.warnings:
-        report.warnings.append((item.name, warning))
-    return "ingested", f"{len(analysis.doc.paragraphs)} paragraphs"
+class _Batch:
+    """Sources written in one transaction, each in a savepoint; committed every half second."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        sidecars_by_root: dict[str, Sidecars],
+        report: IngestReport,
+        progress: ProgressFn | None,
+        total: int,
+    ) -> None:
+        self.conn = conn
+        self.sidecars_by_root = sidecars_by_root
+        self.report = report
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.changed = False
+        self.ids: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self.open_since: float | None = None
+        self.sources = 0
+        self.pending: list[Progress] = []  # reported once committed
+
+    def add(self, outcome: _Outcome) -> None:
+        task = outcome.task
+        self.done += 1
+        if outcome.status == "refused":
+            self.report.refused.append(Refusal(task.name, outcome.reason))
+            self._tell(Progress(self.done, self.total, task.name, "refused", outcome.reason))
+            return
+        if outcome.status == "skipped" or outcome.analysis is None:
+            self.report.skipped.append(task.name)
+            self._tell(Progress(self.done, self.total, task.name, "skipped", "unchanged"))
+            return
+        analysis = outcome.analysis
+        if self.open_since is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.open_since = time.perf_counter()
+        with writer.savepoint(self.conn):
+            actor_ids, event_ids = self._ids(task.root)
+            writer.write_source(self.conn, analysis, task.root, actor_ids, event_ids)
+        self.changed = True
+        self.sources += 1
+        self.report.ingested.append(task.name)
+        self.report.warnings.extend((task.name, w) for w in analysis.warnings)
+        detail = f"{len(analysis.doc.paragraphs)} paragraphs"
+        self._tell(Progress(self.done, self.total, task.name, "ingested", detail))
+        if (
+            self.sources >= BATCH_SOURCES
+            or time.perf_counter() - self.open_since >= BATCH_SECONDS
+        ):
+            self.commit()
+
+    def _ids(self, root: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Actors and events synced once per run and folder, inside the first source's
+        savepoint (so a rolled-back source takes the sync with it)."""
+        if root not in self.ids:
+            sidecars = self.sidecars_by_root[root]
+            actor_ids = writer.sync_actors(self.conn, sidecars.gazetteer.actors)
+            event_ids = writer.sync_events(self.conn, sidecars.catalogue.events)
+            self.ids[root] = (actor_ids, event_ids)
+        return self.ids[root]
+
+    def _tell(self, step: Progress) -> None:
+        if self.open_since is None:
+            if self.progress:
+                self.progress(step)
+        else:
+            self.pending.append(step)
+
+    def commit(self) -> None:
+        if self.open_since is not None:
+            try:
+                self.conn.commit()
+            except BaseException:
+                self.conn.rollback()
+                raise
+            finally:
+                self.open_since = None
+                self.sources = 0
+        pending, self.pending = self.pending, []
+        if self.progress:
+            for step in pending:
+                self.progress(step)
 
 
 def refresh_reuse(conn: sqlite3.Connection) -> None:

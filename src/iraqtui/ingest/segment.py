@@ -13,6 +13,8 @@ MAX_PARAGRAPH_CHARS = 20_000
 MAX_SENTENCE_CHARS = 3_000
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# YAML front matter at the top of a Markdown file: one block, however many lines.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 # A run of terminators with any closing quotes or brackets after each: `.`, `?"`, `."...`, `…”`
 _TERMINATOR = re.compile(r"(?:[.!?…]+[\"”’')\]]*)+")
@@ -141,7 +143,13 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     unless the block looks hard-wrapped (several lines of similar width)."""
     blocks: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
+    front = FRONT_MATTER.match(text)
+    skip_to = front.end() if front else 0
+    if front:
+        blocks.append([_trim(text, 0, front.end())])
     for start, end in lines_with_offsets(text):
+        if start < skip_to:
+            continue
         if text[start:end].strip():
             current.append((start, end))
         elif current:

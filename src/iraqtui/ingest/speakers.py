@@ -189,7 +189,9 @@ def _person_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in ordered) + r")\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=8)
+_RESOLVERS: dict[str, Resolver] = {}
+
+
 def _build(gazetteer: Gazetteer) -> Resolver:
     by_alias: dict[str, Actor] = {}
     actors: dict[str, Actor] = {}
@@ -217,5 +219,11 @@ def _build(gazetteer: Gazetteer) -> Resolver:
 
 
 def resolver_for(gazetteer: Gazetteer) -> Resolver:
-    """The resolver of a gazetteer, built once and cached."""
-    return _build(gazetteer)
+    """The resolver of a gazetteer, built once per gazetteer fingerprint."""
+    key = f"{gazetteer.fingerprint}:{len(gazetteer.actors)}"
+    found = _RESOLVERS.get(key)
+    if found is None:
+        if len(_RESOLVERS) > 8:
+            _RESOLVERS.clear()
+        found = _RESOLVERS[key] = _build(gazetteer)
+    return found

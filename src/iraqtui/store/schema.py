@@ -134,7 +134,8 @@ CREATE TABLE IF NOT EXISTS events (
     date TEXT,
     date_end TEXT,
     description TEXT,
-    origin TEXT NOT NULL DEFAULT 'catalogue'
+    origin TEXT NOT NULL DEFAULT 'catalogue',
+    date_note TEXT                      -- where the date comes from, or that it is approximate
 );
 
 CREATE TABLE IF NOT EXISTS event_passages (

@@ -25,6 +25,25 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.commit()
 
 
+@contextmanager
+def savepoint(conn: sqlite3.Connection, name: str = "source") -> Iterator[None]:
+    """A nested all-or-nothing unit inside an open transaction: several sources can share one
+    commit while each is still written whole or not at all."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+def source_keys(conn: sqlite3.Connection) -> dict[str, str]:
+    """analysis_key of every source by path: one query instead of one per file."""
+    return {str(p): str(k) for p, k in conn.execute("SELECT path, analysis_key FROM sources")}
+
+
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -59,11 +78,12 @@ def sync_events(conn: sqlite3.Connection, events: Iterable[EventDef]) -> dict[st
     """Upsert catalogue events by key (ids stay) and return every event's id by key."""
     for event in events:
         conn.execute(
-            "INSERT INTO events (key, label, date, date_end, description, origin) "
-            "VALUES (?, ?, ?, ?, ?, 'catalogue') ON CONFLICT(key) DO UPDATE SET "
+            "INSERT INTO events (key, label, date, date_end, description, origin, date_note) "
+            "VALUES (?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT(key) DO UPDATE SET "
             "label = excluded.label, date = excluded.date, date_end = excluded.date_end, "
-            "description = excluded.description",
-            (event.key, event.label, event.date, event.date_end, event.description),
+            "description = excluded.description, date_note = excluded.date_note",
+            (event.key, event.label, event.date, event.date_end, event.description,
+             event.date_note),
         )
     return {str(k): int(i) for i, k in conn.execute("SELECT id, key FROM events")}
 
@@ -266,3 +286,37 @@ def replace_reuse(conn: sqlite3.Connection, spans: Iterable[ReuseSpan]) -> None:
 
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def replace_proposed_events(
+    conn: sqlite3.Connection,
+    events: Iterable[tuple[EventDef, float, list[tuple[int, int, int, int]], list[str]]],
+) -> int:
+    """Replace the stored proposals (origin 'proposed') with these: (event, score, sentences
+    as (sentence id, source id, start, end), evidence). Catalogue events are never touched.
+    Call inside `transaction`; returns how many were stored."""
+    conn.execute(
+        "DELETE FROM event_passages WHERE event IN "
+        "(SELECT id FROM events WHERE origin = 'proposed')"
+    )
+    conn.execute("DELETE FROM events WHERE origin = 'proposed'")
+    stored = 0
+    for event, score, sentences, evidence in events:
+        cursor = conn.execute(
+            "INSERT INTO events (key, label, date, description, origin) "
+            "VALUES (?, ?, NULL, ?, 'proposed') ON CONFLICT(key) DO NOTHING",
+            (event.key, event.label, event.description),
+        )
+        if not cursor.rowcount:
+            continue  # a catalogue event already has this key
+        event_id = int(cursor.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO event_passages (event, source, sentence, start, end, score, evidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (event_id, src, sid, a, b, score, json.dumps(evidence))
+                for sid, src, a, b in sentences
+            ],
+        )
+        stored += 1
+    return stored

@@ -1,0 +1,171 @@
+"""Find runs of paragraphs a post pastes from elsewhere (web block quotes lose their markup).
+
+A run starts at a `>` line, after a paragraph that introduces it (ending in a colon, or ending
+without punctuation after a reporting verb: "… wrote in The New York Times"), at a news-style
+paragraph clipped with an ellipsis, or at a paragraph that is one unattributed quotation. It
+goes on while the paragraphs read like reporting and stops at the first one in the blogger's
+register (first or second person, contractions, questions, asides) or at the next introduction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from iraqtui.ingest.quote_marks import MarkedSpan
+from iraqtui.models import Paragraph
+
+_FIRST_SECOND = re.compile(
+    r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|mine|we|we’re|we're|we’ll|we'll|we’ve|"
+    r"we've|our|us|you|you’re|you're|you’d|you'd|you’ll|you'll|your)\b"
+)
+_CONTRACTION = re.compile(
+    r"\b(?:(?:it|there|that|what|he|she|who|here|where|how|let|that)[’']s|\w+n[’']t|"
+    r"\w+[’'](?:re|ve|ll|d|m))\b",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(
+    r"\((?:see|via|h/t|hat tip|put|yes|no|sigh|really|emphasis|link)[^)]{0,60}\)|"
+    r"\b(?:stay tuned|after all|of course|hardly|IIRC|I guess|my guess|frankly|anyway|"
+    r"needless to say|in other words|cross (?:them|your) fingers|well,|hey,|er,)",
+    re.IGNORECASE,
+)
+_NEWS = re.compile(
+    r"\b(?:said|says|told|according to|reported|officials?|spokes(?:man|woman)|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mr\.|Mrs\.|Ms\.|Gen\.|Col\.|Brig\.|Lt\.|"
+    r"Maj\.|Prime Minister|Ambassador|residents|lawmakers|members of)\b"
+)
+_REPORTING = re.compile(
+    r"\b(?:note[sd]?|writes?|wrote|reports?|reported|says?|said|according to|per|quotes?|"
+    r"from|in (?:the|a|an) [A-Z]\w+)\b"
+)
+_ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|\. \. \.)\s*[”\"]?\s*$")
+_UPDATE = re.compile(r"^\s*(?:Update|UPDATE|Via|Also|Here you go|Here’s|Here's)\b")
+
+
+@dataclass(frozen=True)
+class PassageRun:
+    """Consecutive body paragraphs pasted from one source; `intro` is the paragraph before."""
+
+    first: int  # index into the body paragraph list
+    last: int
+    start: int
+    end: int
+    intro: int | None
+    method: str
+    confidence: float
+
+
+def _outside_quotes(text: str, start: int, end: int, marked: list[MarkedSpan]) -> str:
+    """Paragraph text with quoted words blanked out (a speaker's "I" is not the blogger's)."""
+    chars = list(text[start:end])
+    for q in marked:
+        lo, hi = max(q.open_at, start), min((q.close_at or q.end) + 1, end)
+        for i in range(lo, hi):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def own_score(plain: str) -> int:
+    """How strongly a paragraph (quotes blanked) reads as the blogger's own voice."""
+    score = len(_FIRST_SECOND.findall(plain)) * 2 + len(_CONTRACTION.findall(plain))
+    score += len(_ASIDE.findall(plain)) * 2 + plain.count("?") * 2 + plain.count("!")
+    if _UPDATE.match(plain):
+        score += 3
+    return score
+
+
+def news_score(plain: str) -> int:
+    return len(_NEWS.findall(plain))
+
+
+def _is_intro(plain: str, index: int) -> tuple[str, float] | None:
+    stripped = plain.rstrip()
+    if stripped.endswith(":"):
+        return "after-colon", 0.8
+    last = stripped[-1:] if stripped else ""
+    if index > 0 and last.isalnum() and _REPORTING.search(stripped[-200:]):
+        return "after-open-intro", 0.65
+    return None
+
+
+def _quote_only(text: str, p: Paragraph, marked: list[MarkedSpan]) -> bool:
+    """The paragraph is a single quotation with nothing outside the marks."""
+    for q in marked:
+        if q.nested or not (p.start <= q.open_at <= p.start + 2):
+            continue
+        close = q.close_at if q.close_at is not None else q.end
+        rest = text[close + 1 : p.end] if close + 1 < p.end else ""
+        if q.paragraphs == 1 and not any(ch.isalnum() for ch in rest):
+            return True
+    return False
+
+
+def find_passages(text: str, body: list[Paragraph], marked: list[MarkedSpan]) -> list[PassageRun]:
+    """Runs of pasted paragraphs among the body paragraphs (boilerplate already removed)."""
+    plains = [_outside_quotes(text, p.start, p.end, marked) for p in body]
+    owns = [own_score(plain) for plain in plains]
+    news = [news_score(plain) for plain in plains]
+    intros = [_is_intro(plain, i) for i, plain in enumerate(plains)]
+    runs: list[PassageRun] = []
+    i = 0
+    while i < len(body):
+        start = _start(text, body, i, plains, owns, news, intros, marked)
+        if start is None:
+            i += 1
+            continue
+        method, confidence = start
+        j = i
+        while j + 1 < len(body) and _continues(text, body, j + 1, owns, news, intros, marked):
+            j += 1
+        first = body[i]
+        begin = first.start
+        while begin < first.end and (text[begin] == ">" or text[begin].isspace()):
+            begin += 1
+        intro = i - 1 if method.startswith("after") else None
+        runs.append(PassageRun(i, j, begin, body[j].end, intro, method, confidence))
+        i = j + 1
+    return runs
+
+
+def _start(
+    text: str,
+    body: list[Paragraph],
+    i: int,
+    plains: list[str],
+    owns: list[int],
+    news: list[int],
+    intros: list[tuple[str, float] | None],
+    marked: list[MarkedSpan],
+) -> tuple[str, float] | None:
+    para = text[body[i].start : body[i].end]
+    if para.lstrip().startswith(">"):
+        return "block-marker", 0.95
+    if intros[i] is not None and intros[i][0] == "after-colon" and i + 1 < len(body):
+        return None  # an introduction is the blogger speaking, not the passage
+    if i > 0 and intros[i - 1] is not None:
+        method, confidence = intros[i - 1]
+        if owns[i] == 0 or (method == "after-colon" and news[i] > owns[i]):
+            return method, confidence
+    if owns[i] == 0 and news[i] >= 1 and len(para) >= 120 and _ELLIPSIS_END.search(para):
+        return "clipped", 0.6
+    if owns[i] == 0 and _quote_only(text, body[i], marked):
+        return "bare-quotation", 0.55
+    return None
+
+
+def _continues(
+    text: str,
+    body: list[Paragraph],
+    j: int,
+    owns: list[int],
+    news: list[int],
+    intros: list[tuple[str, float] | None],
+    marked: list[MarkedSpan],
+) -> bool:
+    para = text[body[j].start : body[j].end]
+    if para.lstrip().startswith(">"):
+        return True
+    if owns[j] > 0 or intros[j] is not None:
+        return False
+    return True

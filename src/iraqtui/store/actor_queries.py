@@ -1,0 +1,228 @@
+"""Read SQL for actors, their mentions and unresolved names; returns models, never dict rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+from iraqtui.errors import UnknownName
+from iraqtui.models import ActorDetail, ActorSummary, CandidateSummary, InContext
+from iraqtui.textsafe import sanitize
+
+CONTEXT_CHARS = 60
+
+
+def fetch(
+    conn: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> list[sqlite3.Row]:
+    """Rows addressable by column name, leaving the connection's row factory alone."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return list(cursor.execute(sql, params))
+
+
+_OUTLET = "coalesce(nullif(s.outlet, ''), s.file)"
+# Text either side of a span, from the display text (control characters already replaced).
+_CONTEXT = f"""
+    substr(s.display, max(1, x.start + 1 - {CONTEXT_CHARS}),
+           x.start - max(0, x.start - {CONTEXT_CHARS})) AS left,
+    substr(s.display, x.start + 1, x.end - x.start) AS shown,
+    substr(s.display, x.end + 1, {CONTEXT_CHARS}) AS right
+"""
+
+
+def actor_summaries(
+    conn: sqlite3.Connection,
+    *,
+    actor_type: str | None = None,
+    outlet: str | None = None,
+    include_unmentioned: bool = False,
+) -> list[ActorSummary]:
+    """Actors with mention counts per outlet, most mentioned first."""
+    rows = fetch(
+        conn,
+        f"""
+        SELECT a.id, a.name, a.type, a.affiliation, {_OUTLET} AS outlet, count(*) AS n
+        FROM mentions m JOIN actors a ON a.id = m.actor JOIN sources s ON s.id = m.source
+        WHERE (:type IS NULL OR a.type = :type) AND (:outlet IS NULL OR s.outlet = :outlet)
+        GROUP BY a.id, outlet
+        """,
+        {"type": actor_type, "outlet": outlet},
+    )
+    by_actor: dict[int, dict[str, int]] = defaultdict(dict)
+    info: dict[int, tuple[str, str, str | None]] = {}
+    for r in rows:
+        by_actor[r["id"]][r["outlet"]] = r["n"]
+        info[r["id"]] = (r["name"], r["type"], r["affiliation"])
+    if include_unmentioned:
+        for r in fetch(
+            conn,
+            "SELECT id, name, type, affiliation FROM actors WHERE (:type IS NULL OR type = :type)",
+            {"type": actor_type},
+        ):
+            info.setdefault(r["id"], (r["name"], r["type"], r["affiliation"]))
+    summaries = [
+        ActorSummary(
+            id=actor_id,
+            name=name,
+            type=kind,
+            affiliation=affiliation,
+            mentions=sum(by_actor[actor_id].values()),
+            by_outlet=dict(sorted(by_actor[actor_id].items(), key=lambda kv: (-kv[1], kv[0]))),
+        )
+        for actor_id, (name, kind, affiliation) in info.items()
+    ]
+    summaries.sort(key=lambda a: (-a.mentions, a.name.casefold()))
+    return summaries
+
+
+def actor_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every name and alias of every actor, mapped to the actor's canonical name."""
+    names: dict[str, str] = {}
+    for name, alias in conn.execute(
+        "SELECT a.name, x.alias FROM actors a JOIN actor_aliases x ON x.actor = a.id"
+    ):
+        names.setdefault(str(alias), str(name))
+    for (name,) in conn.execute("SELECT name FROM actors"):
+        names[str(name)] = str(name)
+    return names
+
+
+def resolve_actor(conn: sqlite3.Connection, query: str) -> str:
+    """The canonical name a user means: exact (any case) on a name or alias, else a clear
+    fuzzy match; otherwise UnknownName listing the closest."""
+    names = actor_names(conn)
+    wanted = query.strip().casefold()
+    exact = {actor for name, actor in names.items() if name.casefold() == wanted}
+    if len(exact) == 1:
+        return exact.pop()
+    choices = list(names)
+    best = process.extract(
+        query, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=8
+    )
+    if best and best[0][1] >= 85:
+        top = names[str(best[0][0])]
+        rivals = {names[str(b[0])] for b in best if b[1] >= best[0][1] - 5}
+        if rivals == {top}:
+            return top
+    closest = list(dict.fromkeys(names[str(b[0])] for b in best))[:3]
+    listed = ", ".join(repr(c) for c in closest) or "none (the database has no actors)"
+    raise UnknownName(f"no actor named {query!r}; closest: {listed}")
+
+
+def actor_detail(conn: sqlite3.Connection, name: str, outlet: str | None = None) -> ActorDetail:
+    """One actor by canonical name, with the names seen and every mention in context."""
+    rows = fetch(conn, "SELECT * FROM actors WHERE name = ?", (name,))
+    if not rows:
+        raise UnknownName(f"no actor named {name!r}")
+    actor = rows[0]
+    aliases: list[str] = []
+    demonyms: list[str] = []
+    for alias, kind in conn.execute(
+        "SELECT alias, kind FROM actor_aliases WHERE actor = ? ORDER BY alias", (actor["id"],)
+    ):
+        (demonyms if kind == "demonym" else aliases).append(str(alias))
+    seen = fetch(
+        conn,
+        """
+        SELECT substr(s.display, x.start + 1, x.end - x.start) AS shown, x.method, count(*) AS n
+        FROM mentions x JOIN sources s ON s.id = x.source
+        WHERE x.actor = :actor AND (:outlet IS NULL OR s.outlet = :outlet)
+        GROUP BY shown, x.method ORDER BY n DESC, shown
+        """,
+        {"actor": actor["id"], "outlet": outlet},
+    )
+    mentions = fetch(
+        conn,
+        f"""
+        SELECT x.source, s.file, {_OUTLET} AS outlet, x.start, x.end, x.method, x.score,
+               {_CONTEXT}
+        FROM mentions x JOIN sources s ON s.id = x.source
+        WHERE x.actor = :actor AND (:outlet IS NULL OR s.outlet = :outlet)
+        ORDER BY outlet, s.published IS NULL, s.published, s.file, x.start
+        """,
+        {"actor": actor["id"], "outlet": outlet},
+    )
+    return ActorDetail(
+        id=actor["id"],
+        name=actor["name"],
+        type=actor["type"],
+        affiliation=actor["affiliation"],
+        description=actor["description"],
+        aliases=tuple(aliases),
+        demonyms=tuple(demonyms),
+        seen=tuple((r["shown"], r["method"], r["n"]) for r in seen),
+        mentions=tuple(_in_context(r) for r in mentions),
+    )
+
+
+def unresolved_candidates(
+    conn: sqlite3.Connection, *, limit: int = 100, contexts: int = 3, min_count: int = 1
+) -> list[CandidateSummary]:
+    """Names that resolved to no actor, most frequent first (case folded), with contexts."""
+    groups = fetch(
+        conn,
+        """
+        SELECT lower(surface) AS k, count(*) AS n, count(DISTINCT source) AS ns
+        FROM candidates GROUP BY k HAVING n >= :min ORDER BY n DESC, k LIMIT :limit
+        """,
+        {"min": min_count, "limit": limit},
+    )
+    if not groups:
+        return []
+    keys = [r["k"] for r in groups]
+    marks = ", ".join("?" for _ in keys)
+    rows = fetch(
+        conn,
+        f"""
+        SELECT * FROM (
+            SELECT lower(x.surface) AS k, x.source, s.file, {_OUTLET} AS outlet, x.start,
+                   x.end, {_CONTEXT},
+                   row_number() OVER (PARTITION BY lower(x.surface) ORDER BY s.file, x.start) AS rn
+            FROM candidates x JOIN sources s ON s.id = x.source
+            WHERE lower(x.surface) IN ({marks})
+        ) WHERE rn <= ?
+        """,
+        (*keys, max(1, contexts)),
+    )
+    found: dict[str, list[InContext]] = defaultdict(list)
+    spelling: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        found[r["k"]].append(_in_context(r))
+    for k, shown, n in conn.execute(
+        f"SELECT lower(surface), surface, count(*) FROM candidates WHERE lower(surface) IN "
+        f"({marks}) GROUP BY surface",
+        keys,
+    ):
+        spelling[str(k)][sanitize(str(shown))] += int(n)
+    return [
+        CandidateSummary(
+            surface=max(spelling[r["k"]].items(), key=lambda kv: (kv[1], kv[0]))[0]
+            if spelling[r["k"]]
+            else r["k"],
+            count=r["n"],
+            sources=r["ns"],
+            contexts=tuple(found[r["k"]]),
+        )
+        for r in groups
+    ]
+
+
+def _in_context(r: sqlite3.Row) -> InContext:
+    keys = r.keys()
+    return InContext(
+        source=r["source"],
+        file=r["file"],
+        outlet=r["outlet"],
+        start=r["start"],
+        end=r["end"],
+        surface=r["shown"],
+        left=r["left"],
+        right=r["right"],
+        method=r["method"] if "method" in keys else "",
+        score=r["score"] if "score" in keys else None,
+    )

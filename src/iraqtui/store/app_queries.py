@@ -1,0 +1,208 @@
+"""Read SQL the app needs beyond queries.py: sidebar lists, the reader's spans, detail panes.
+
+Returns frozen dataclasses, never dict rows. Where a domain module (actor_queries,
+quote_queries, event_queries, annotations) offers the same thing, the app uses that instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from iraqtui.models import ParagraphRow, SentenceRow, SourceSummary
+from iraqtui.store.annotations import source_targets
+from iraqtui.store.queries import fetch, paragraphs_of, sentences_of, source_summaries
+from iraqtui.store.writer import now_iso, transaction
+from iraqtui.targets import paragraph_target, text_key
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    id: int
+    source: int
+    file: str
+    outlet: str | None
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    cited_outlet: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    start: int
+    end: int
+    actor_id: int
+    actor: str
+    type: str
+
+
+@dataclass(frozen=True)
+class AnnotationRow:
+    id: int
+    target: str
+    kind: str
+    field: str | None
+    value: str
+    created: str
+    file: str | None
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class ReaderDoc:
+    """Everything the reader draws for one source."""
+
+    source: SourceSummary
+    paragraphs: tuple[ParagraphRow, ...]
+    sentences: tuple[SentenceRow, ...]
+    mentions: tuple[MentionSpan, ...]
+    quotes: tuple[QuoteRow, ...]
+    sentence_targets: dict[int, str]  # sentence id -> annotation target key
+    paragraph_targets: dict[int, str]
+    quote_targets: dict[int, str]
+    annotations: tuple[AnnotationRow, ...]
+
+
+_QUOTE_COLUMNS = (
+    "q.id, q.source, s.file, s.outlet, q.start, q.end, q.text, q.kind, "
+    "q.speaker, q.cited_outlet, q.confidence"
+)
+
+
+def _quote(r: sqlite3.Row) -> QuoteRow:
+    return QuoteRow(*tuple(r))
+
+
+def quote_rows(conn: sqlite3.Connection, *, include_terms: bool = False) -> list[QuoteRow]:
+    where = "" if include_terms else "WHERE q.kind != 'term'"
+    rows = fetch(
+        conn,
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN sources s ON s.id = q.source {where} "
+        "ORDER BY s.published, q.source, q.start",
+    )
+    return [_quote(r) for r in rows]
+
+
+def quote_by_id(conn: sqlite3.Connection, quote_id: int) -> QuoteRow | None:
+    rows = fetch(
+        conn,
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN sources s ON s.id = q.source WHERE q.id = ?",
+        (quote_id,),
+    )
+    return _quote(rows[0]) if rows else None
+
+
+def _occurrence_keys(
+    file: str, items: list[tuple[int, str]], make: Callable[[str, str, int], str]
+) -> dict[int, str]:
+    """Target keys for a file's spans in order, numbering repeats of identical text."""
+    seen: Counter[str] = Counter()
+    keys: dict[int, str] = {}
+    for item_id, text in items:
+        digest = text_key(text)
+        keys[item_id] = make(file, text, seen[digest])
+        seen[digest] += 1
+    return keys
+
+
+def reader_doc(conn: sqlite3.Connection, source_id: int) -> ReaderDoc | None:
+    source = next((s for s in source_summaries(conn) if s.id == source_id), None)
+    if source is None:
+        return None
+    paragraphs = paragraphs_of(conn, source_id)
+    sentences = sentences_of(conn, source_id)
+    mentions = [
+        MentionSpan(r["start"], r["end"], r["actor"], r["name"], r["type"])
+        for r in fetch(
+            conn,
+            "SELECT m.start, m.end, m.actor, a.name, a.type FROM mentions m "
+            "JOIN actors a ON a.id = m.actor WHERE m.source = ? ORDER BY m.start",
+            (source_id,),
+        )
+    ]
+    quotes = [
+        _quote(r)
+        for r in fetch(
+            conn,
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN sources s ON s.id = q.source "
+            "WHERE q.source = ? ORDER BY q.start",
+            (source_id,),
+        )
+    ]
+    file = source.file
+    (full,) = conn.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
+    s_keys = source_targets(conn, "sentences", source_id)
+    q_keys = source_targets(conn, "quotes", source_id)
+    p_keys = _occurrence_keys(
+        file, [(p.id, str(full)[p.start : p.end]) for p in paragraphs], paragraph_target
+    )
+    wanted = {*s_keys.values(), *p_keys.values(), *q_keys.values(), f"source:{file}"}
+    notes = [a for a in annotation_rows(conn) if a.target in wanted]
+    return ReaderDoc(
+        source,
+        tuple(paragraphs),
+        tuple(sentences),
+        tuple(mentions),
+        tuple(quotes),
+        s_keys,
+        p_keys,
+        q_keys,
+        tuple(notes),
+    )
+
+
+def annotation_rows(conn: sqlite3.Connection) -> list[AnnotationRow]:
+    rows = fetch(
+        conn,
+        "SELECT id, target, kind, field, value, created, file, start, end FROM annotations "
+        "ORDER BY id",
+    )
+    return [AnnotationRow(*tuple(r)) for r in rows]
+
+
+def sentence_at(conn: sqlite3.Connection, source_id: int, offset: int) -> SentenceRow | None:
+    """The sentence of a source that contains (or first follows) a character offset."""
+    rows = [s for s in sentences_of(conn, source_id) if s.end > offset]
+    return rows[0] if rows else None
+
+
+def all_outlets(conn: sqlite3.Connection) -> list[str]:
+    """Every outlet in the database (a source's file name when its outlet is unknown)."""
+    return [
+        str(r[0])
+        for r in conn.execute("SELECT DISTINCT coalesce(outlet, file) FROM sources ORDER BY 1")
+    ]
+
+
+def add_note(
+    conn: sqlite3.Connection,
+    target: str,
+    kind: str,
+    value: str,
+    *,
+    file: str | None = None,
+    span: tuple[int, int] | None = None,
+) -> int:
+    """Record a tag or a note on a target (corrections go through store.annotations)."""
+    if kind not in ("tag", "note"):
+        raise ValueError(f"not a tag or note: {kind}")
+    start, end = span if span else (None, None)
+    with transaction(conn):
+        cursor = conn.execute(
+            "INSERT INTO annotations (target, kind, field, value, created, file, start, end) "
+            "VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
+            (target, kind, value, now_iso(), file, start, end),
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def delete_annotation(conn: sqlite3.Connection, annotation_id: int) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))

@@ -1,0 +1,257 @@
+"""Read SQL for events, their passages and the sentences a comparison rests on."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from iraqtui.models import CorpusSentence, EventPassageRow, EventSummary, SentenceQuote
+from iraqtui.store.queries import fetch
+
+# SQLite's default limit on bound parameters is 999 on old builds: stay under it.
+_CHUNK = 900
+_SENTENCE_COLUMNS = (
+    "t.id, t.source, s.file, coalesce(s.outlet, s.file) AS outlet, t.seq, t.start, t.end, "
+    "t.text, t.voice, t.cited_outlet"
+)
+
+
+def _sentence(r: sqlite3.Row) -> CorpusSentence:
+    return CorpusSentence(
+        id=r["id"],
+        source=r["source"],
+        file=r["file"],
+        outlet=r["outlet"],
+        seq=r["seq"],
+        start=r["start"],
+        end=r["end"],
+        text=r["text"],
+        voice=r["voice"],
+        cited_outlet=r["cited_outlet"],
+    )
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i : i + _CHUNK]
+
+
+def list_events(conn: sqlite3.Connection) -> list[EventSummary]:
+    """Every event in date order (undated last), with sentence counts per outlet."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for event_id, outlet, n in conn.execute(
+        "SELECT p.event, coalesce(s.outlet, s.file), count(DISTINCT p.sentence) "
+        "FROM event_passages p JOIN sources s ON s.id = p.source GROUP BY 1, 2"
+    ):
+        counts[int(event_id)][str(outlet)] = int(n)
+    rows = fetch(
+        conn,
+        "SELECT id, key, label, date, date_end, date_note, description, origin FROM events "
+        "ORDER BY date IS NULL, date, date_end, key",
+    )
+    return [
+        EventSummary(
+            id=r["id"],
+            key=r["key"],
+            label=r["label"],
+            date=r["date"],
+            date_end=r["date_end"],
+            date_note=r["date_note"],
+            description=r["description"],
+            origin=r["origin"],
+            sentences=sum(counts[r["id"]].values()),
+            by_outlet=dict(sorted(counts[r["id"]].items())),
+        )
+        for r in rows
+    ]
+
+
+def event_by_key(conn: sqlite3.Connection, key: str) -> EventSummary | None:
+    for event in list_events(conn):
+        if event.key == key:
+            return event
+    return None
+
+
+def event_passages(
+    conn: sqlite3.Connection, key: str, outlets: Sequence[str] | None = None
+) -> list[EventPassageRow]:
+    """The sentences assigned to an event, in outlet and text order."""
+    rows = fetch(
+        conn,
+        f"SELECT {_SENTENCE_COLUMNS}, p.score, p.evidence FROM event_passages p "
+        "JOIN events e ON e.id = p.event JOIN sentences t ON t.id = p.sentence "
+        "JOIN sources s ON s.id = t.source WHERE e.key = ? ORDER BY outlet, s.file, t.seq",
+        (key,),
+    )
+    wanted = set(outlets) if outlets else None
+    out: list[EventPassageRow] = []
+    for r in rows:
+        if wanted is not None and r["outlet"] not in wanted:
+            continue
+        try:
+            evidence = tuple(str(e) for e in json.loads(r["evidence"] or "[]"))
+        except ValueError:
+            evidence = ()
+        out.append(EventPassageRow(key, _sentence(r), float(r["score"]), evidence))
+    return out
+
+
+def event_sentence_ids(conn: sqlite3.Connection, key: str) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT p.sentence FROM event_passages p JOIN events e ON e.id = p.event "
+            "WHERE e.key = ? ORDER BY p.sentence",
+            (key,),
+        )
+    ]
+
+
+def actor_sentence_ids(conn: sqlite3.Connection, actor: str) -> list[int]:
+    """Body sentences that name the actor."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT DISTINCT m.sentence FROM mentions m JOIN actors a ON a.id = m.actor "
+            "JOIN sentences t ON t.id = m.sentence WHERE a.name = ? AND t.boilerplate = 0 "
+            "ORDER BY m.sentence",
+            (actor,),
+        )
+    ]
+
+
+def sentences_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[CorpusSentence]:
+    """The sentences with these ids, in outlet, file and text order."""
+    out: list[CorpusSentence] = []
+    for chunk in _chunks(list(ids)):
+        marks = ", ".join("?" for _ in chunk)
+        out.extend(
+            _sentence(r)
+            for r in fetch(
+                conn,
+                f"SELECT {_SENTENCE_COLUMNS} FROM sentences t JOIN sources s ON s.id = t.source "
+                f"WHERE t.id IN ({marks})",
+                chunk,
+            )
+        )
+    out.sort(key=lambda s: (s.outlet, s.file, s.seq))
+    return out
+
+
+def quotes_in(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[SentenceQuote]]:
+    """Quotes starting in each of these sentences, with speaker and cited outlet."""
+    out: dict[int, list[SentenceQuote]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        marks = ", ".join("?" for _ in chunk)
+        for r in fetch(
+            conn,
+            "SELECT q.sentence, q.kind, q.text, coalesce(a.name, q.speaker) AS speaker, "
+            "q.cited_outlet FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor "
+            f"WHERE q.sentence IN ({marks}) ORDER BY q.start",
+            chunk,
+        ):
+            out[int(r["sentence"])].append(
+                SentenceQuote(r["sentence"], r["kind"], r["text"], r["speaker"], r["cited_outlet"])
+            )
+    return out
+
+
+def mentions_in(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, list[tuple[str, str, int, int]]]:
+    """Actor mentions in each sentence: (actor name, actor type, start, end) in file offsets."""
+    out: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        marks = ", ".join("?" for _ in chunk)
+        for sentence, name, kind, start, end in conn.execute(
+            "SELECT m.sentence, a.name, a.type, m.start, m.end FROM mentions m "
+            f"JOIN actors a ON a.id = m.actor WHERE m.sentence IN ({marks}) ORDER BY m.start",
+            chunk,
+        ):
+            out[int(sentence)].append((str(name), str(kind), int(start), int(end)))
+    return out
+
+
+def unassigned_sentences(conn: sqlite3.Connection) -> list[CorpusSentence]:
+    """Body sentences assigned to no event, in outlet and text order."""
+    rows = fetch(
+        conn,
+        f"SELECT {_SENTENCE_COLUMNS} FROM sentences t JOIN sources s ON s.id = t.source "
+        "WHERE t.boilerplate = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM event_passages p WHERE p.sentence = t.id) ORDER BY outlet, s.file, t.seq",
+    )
+    return [_sentence(r) for r in rows]
+
+
+def body_sentences(conn: sqlite3.Connection) -> list[CorpusSentence]:
+    """Every non-boilerplate sentence, in outlet and text order."""
+    rows = fetch(
+        conn,
+        f"SELECT {_SENTENCE_COLUMNS} FROM sentences t JOIN sources s ON s.id = t.source "
+        "WHERE t.boilerplate = 0 ORDER BY outlet, s.file, t.seq",
+    )
+    return [_sentence(r) for r in rows]
+
+
+def event_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(key, label) of every event."""
+    return [(str(k), str(v)) for k, v in conn.execute("SELECT key, label FROM events")]
+
+
+def actor_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every actor name and alias, mapped to the canonical name (actors with mentions only)."""
+    names: dict[str, str] = {}
+    for alias, name in conn.execute(
+        "SELECT coalesce(l.alias, a.name), a.name FROM actors a "
+        "LEFT JOIN actor_aliases l ON l.actor = a.id "
+        "WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.actor = a.id)"
+    ):
+        names.setdefault(str(alias), str(name))
+        names.setdefault(str(name), str(name))
+    return names
+
+
+def background_counts(conn: sqlite3.Connection, stems: Iterable[str]) -> tuple[dict[str, int], int]:
+    """How often each stem occurs in the whole database (the paragraph FTS index), and the
+    total number of indexed tokens: the background for the keyness prior."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.iraqtui_vocab "
+        "USING fts5vocab(main, paragraphs_fts, 'row')"
+    )
+    counts: dict[str, int] = {}
+    for stem in set(stems):
+        row = conn.execute("SELECT cnt FROM temp.iraqtui_vocab WHERE term = ?", (stem,)).fetchone()
+        if row:
+            counts[stem] = int(row[0])
+    total = _total_tokens(conn)
+    return counts, total
+
+
+def _total_tokens(conn: sqlite3.Connection) -> int:
+    """Tokens in the FTS index, read from its averages record (row 1 of the %_data table:
+    the row count then each column's token total, as SQLite varints); summing the vocabulary
+    instead would scan every term."""
+    row = conn.execute("SELECT block FROM paragraphs_fts_data WHERE id = 1").fetchone()
+    if row and isinstance(row[0], bytes):
+        try:
+            _rows, at = _varint(row[0], 0)
+            total, _ = _varint(row[0], at)
+            return max(1, total)
+        except IndexError:
+            pass
+    found = conn.execute("SELECT sum(cnt) FROM temp.iraqtui_vocab").fetchone()
+    return max(1, int(found[0] or 0))
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = 0
+    for _ in range(8):
+        byte = data[at]
+        at += 1
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, at
+    return (value << 8) | data[at], at + 1

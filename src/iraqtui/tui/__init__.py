@@ -1,0 +1,1 @@
+"""The Textual app: every database or analysis call runs in a thread worker."""

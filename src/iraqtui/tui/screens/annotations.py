@@ -1,0 +1,100 @@
+"""The Annotations view: every tag, note and correction, newest last; enter shows it in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from iraqtui.store.app_queries import AnnotationRow
+from iraqtui.textsafe import one_line
+from iraqtui.tui.widgets.row_list import Row, RowList
+from iraqtui.tui.workers import fetch
+
+
+def load(conn: sqlite3.Connection) -> tuple[list[AnnotationRow], dict[str, int]]:
+    from iraqtui.store.app_queries import annotation_rows
+
+    files = {str(f): int(i) for i, f in conn.execute("SELECT id, file FROM sources")}
+    return annotation_rows(conn), files
+
+
+def remove(conn: sqlite3.Connection, annotation_id: int) -> int:
+    from iraqtui.store.app_queries import delete_annotation
+
+    delete_annotation(conn, annotation_id)
+    return annotation_id
+
+
+def annotation_row(a: AnnotationRow) -> Row:
+    what = f"{a.kind} {a.field}" if a.field else a.kind
+    where = a.target.split("#", 1)[0]
+    return Row.of(f"#{a.id} {what}: {one_line(a.value, 60)}  — {where} · {a.created[:10]}", a)
+
+
+class AnnotationsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "back", "Back", id="annotations.back"),
+        Binding("x,delete", "delete", "Delete", id="annotations.delete"),
+        Binding("e", "export", "Export", id="annotations.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            Content.styled("Annotations (tags, notes, corrections)", "bold"), id="annotations-title"
+        )
+        yield RowList(
+            "no annotations yet: press a on a sentence in the reader", id="annotations-list"
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RowList).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        fetch(self, load, self._loaded, group="annotations", what="loading annotations")
+
+    def _loaded(self, loaded: tuple[list[AnnotationRow], dict[str, int]]) -> None:
+        rows, self.files = loaded
+        self.query_one(RowList).set_rows([annotation_row(a) for a in rows])
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_delete(self) -> None:
+        row = self.query_one(RowList).current
+        if row is not None and isinstance(row.key, AnnotationRow):
+            job = partial(remove, annotation_id=row.key.id)
+            fetch(self, job, self._deleted, group="annotations-delete", what="deleting")
+
+    def _deleted(self, annotation_id: int) -> None:
+        self.notify(f"Deleted annotation #{annotation_id}.", timeout=3)
+        self.reload()
+
+    def action_export(self) -> None:
+        from iraqtui.tui.screens.export import ExportScreen
+
+        self.app.push_screen(
+            ExportScreen(rows=[r.key for r in self.query_one(RowList).rows], name="annotations")
+        )
+
+    @on(RowList.Selected)
+    def _open(self, event: RowList.Selected) -> None:
+        note = event.key
+        if isinstance(note, AnnotationRow) and note.file in self.files:
+            self.app.open_in_reader(self.files[note.file], offset=note.start)  # type: ignore[attr-defined]
+        else:
+            self.notify("That annotation is not on a passage of a source.", timeout=3)

@@ -1,0 +1,283 @@
+"""The main screen: sidebar lists, the reader and the detail pane."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from iraqtui.tui.widgets.detail import DetailPane
+from iraqtui.tui.widgets.reader import Reader
+from iraqtui.tui.widgets.row_list import RowList
+from iraqtui.tui.widgets.sidebar import SECTIONS, Sidebar
+from iraqtui.tui.workers import app_of, fetch
+
+if TYPE_CHECKING:
+    from iraqtui.store.app_queries import ReaderDoc
+    from iraqtui.tui.data import Lists
+
+NARROW = 110  # below this many columns the detail pane sits under the reader
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(n), f"section('{name}')", name.title(), show=False, id=f"main.{name}")
+            for n, name in enumerate(SECTIONS, start=1)
+        ),
+        Binding("slash", "search", "Search", key_display="/", id="main.search"),
+        Binding("f", "find_quote", "Find quote", id="main.find_quote"),
+        Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("A", "annotations", "Notes", id="main.annotations"),
+        Binding("e", "export", "Export", show=False, id="main.export"),
+        Binding("r", "reader", "Reader", show=False, id="main.focus_reader"),
+        Binding("s", "sidebar", "Sidebar", show=False, id="main.focus_sidebar"),
+        Binding("d", "detail", "Detail", show=False, id="main.focus_detail"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lists: Lists | None = None
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main-body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="main-right"):
+                with Vertical(id="building"):
+                    yield Static(id="building-label")
+                    yield ProgressBar(id="building-bar", show_eta=False)
+                yield Static(id="reader-title")
+                with Horizontal(id="panes"):
+                    yield Reader(id="reader")
+                    yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#building").display = False
+        self.query_one("#reader-title", Static).update(Content("iraqtui — loading the database…"))
+        self.query_one("#sidebar-list").focus()
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.call_after_refresh(self._prepare)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # --- startup ----------------------------------------------------------------------------
+
+    def _prepare(self) -> None:
+        from iraqtui.tui.startup import prepare_database
+
+        self.run_worker(
+            partial(prepare_database, app_of(self), self),
+            thread=True,
+            group="startup",
+            exit_on_error=False,
+            name="prepare",
+        )
+
+    def show_progress(self, done: int, total: int, label: str) -> None:
+        self.query_one("#building").display = True
+        self.query_one("#building-label", Static).update(Content(label))
+        bar = self.query_one("#building-bar", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+
+    def database_ready(self, note: str | None) -> None:
+        self.query_one("#building").display = False
+        if note:
+            self.notify(note, markup=False)
+        self.reload_lists()
+
+    def reload_lists(self) -> None:
+        from iraqtui.tui.data import load_lists
+
+        fetch(self, load_lists, self._lists_loaded, group="lists", what="loading the lists")
+
+    def _lists_loaded(self, lists: Lists) -> None:
+        from iraqtui.tui.widgets import sidebar as sb
+
+        self.lists = lists
+        side = self.query_one(Sidebar)
+        side.set_section_rows("sources", [sb.source_row(s) for s in lists.sources])
+        side.set_section_rows("actors", sb.actor_rows(lists.actors))
+        side.set_section_rows("events", [sb.event_row(e) for e in lists.events])
+        side.set_section_rows("quotes", [sb.quote_row(q) for q in lists.quotes])
+        n = len(lists.sources)
+        self.query_one("#reader-title", Static).update(
+            Content(
+                f"{n} sources · {len(lists.actors)} actors · {len(lists.events)} events · "
+                f"{len(lists.quotes)} quotes — enter opens, ? lists the keys"
+            )
+        )
+        if n == 0:
+            self.notify("The database holds no sources yet: run `iraqtui ingest FOLDER`.")
+
+    # --- selection --------------------------------------------------------------------------
+
+    @on(RowList.Highlighted, "#sidebar-list")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
+        from iraqtui.models import ActorSummary, EventSummary, SourceSummary
+        from iraqtui.store.app_queries import QuoteRow
+        from iraqtui.tui import data
+        from iraqtui.tui.widgets import detail as dt
+
+        key = event.key
+        pane = self.query_one(DetailPane)
+        if isinstance(key, SourceSummary):
+            pane.show(dt.source_lines(key))
+        elif isinstance(key, EventSummary):
+            pane.show(dt.event_lines(key))
+        elif isinstance(key, ActorSummary):
+            fetch(
+                self,
+                partial(data.load_actor, name=key.name),
+                lambda d: pane.show(dt.actor_lines(d)),
+                group="detail",
+                what="actor",
+            )
+        elif isinstance(key, QuoteRow):
+            fetch(
+                self,
+                partial(data.load_quote, quote_id=key.id),
+                lambda d: pane.show(dt.quote_lines(d)) if d else None,
+                group="detail",
+                what="quote",
+            )
+
+    @on(RowList.Selected, "#sidebar-list")
+    def _selected(self, event: RowList.Selected) -> None:
+        from iraqtui.models import ActorSummary, EventSummary, SourceSummary
+        from iraqtui.store.app_queries import QuoteRow
+
+        key = event.key
+        if isinstance(key, SourceSummary):
+            self.open_source(key.id)
+        elif isinstance(key, QuoteRow):
+            self.open_source(key.source, offset=key.start)
+        elif isinstance(key, EventSummary):
+            self.app.compare("event", key.key)  # type: ignore[attr-defined]
+        elif isinstance(key, ActorSummary):
+            self.query_one(DetailPane).focus()
+
+    def open_source(self, source_id: int, *, offset: int | None = None, query: str = "") -> None:
+        from iraqtui.tui.data import load_reader
+
+        self.query_text = query
+        job = partial(load_reader, source_id=source_id)
+        fetch(self, job, partial(self._show_doc, offset=offset), group="reader", what="opening")
+
+    async def _show_doc(self, doc: ReaderDoc | None, offset: int | None) -> None:
+        from iraqtui.textsafe import one_line
+        from iraqtui.tui.render import terms_of
+
+        if doc is None:
+            self.notify("That source is no longer in the database.", severity="warning")
+            return
+        s = doc.source
+        where = f"{one_line(s.outlet or s.file, 40)} · {s.published or '?'}"
+        title = f"{where} — {one_line(s.title or s.file, 80)}"
+        legend = "   own voice · ❝quoted❞ · ‹speech› · ⟨speaker · outlet⟩ · ✎ note"
+        self.query_one("#reader-title", Static).update(
+            Content.assemble((title, "bold"), (legend, "$text-muted"))
+        )
+        reader = self.query_one(Reader)
+        await reader.show(doc, offset=offset, terms=terms_of(self.query_text))
+        reader.focus()
+
+    def select_actor(self, name: str) -> None:
+        side = self.query_one(Sidebar)
+        side.section = "actors"
+        rows = side.rows.rows
+        for index, row in enumerate(rows):
+            if getattr(row.key, "name", None) == name:
+                side.rows.cursor = index
+                break
+        side.rows.focus()
+
+    @on(Reader.SentenceFocused)
+    def _sentence(self, event: Reader.SentenceFocused) -> None:
+        from iraqtui.tui.widgets.detail import sentence_lines
+
+        if type(event) is Reader.SentenceFocused and self.query_one(Reader).has_focus:
+            self.query_one(DetailPane).show(sentence_lines(event.doc, event.sentence))
+
+    @on(Reader.AnnotateSentence)
+    def _annotate(self, event: Reader.AnnotateSentence) -> None:
+        from iraqtui.tui.screens.annotate import AnnotateScreen, targets_for
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.refresh_reader()
+
+        self.app.push_screen(AnnotateScreen(targets_for(event.doc, event.sentence)), saved)
+
+    def refresh_reader(self) -> None:
+        from iraqtui.tui.data import load_reader
+
+        reader = self.query_one(Reader)
+        if reader.doc is not None:
+            job = partial(load_reader, source_id=reader.doc.source.id)
+            fetch(self, job, self._refreshed, group="reader", what="refreshing")
+
+    def _refreshed(self, doc: ReaderDoc | None) -> None:
+        if doc is not None:
+            self.query_one(Reader).refresh_annotations(doc)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_section(self, name: str) -> None:
+        side = self.query_one(Sidebar)
+        side.section = name
+        side.rows.focus()
+
+    def action_search(self) -> None:
+        from iraqtui.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_find_quote(self) -> None:
+        from iraqtui.tui.screens.finder import QuoteFinder
+
+        self.app.push_screen(QuoteFinder())
+
+    def action_annotations(self) -> None:
+        from iraqtui.tui.screens.annotations import AnnotationsScreen
+
+        self.app.push_screen(AnnotationsScreen())
+
+    def action_compare(self) -> None:
+        from iraqtui.models import ActorSummary, EventSummary
+
+        key = self.query_one(Sidebar).rows.current
+        item = key.key if key else None
+        if isinstance(item, EventSummary):
+            self.app.compare("event", item.key)  # type: ignore[attr-defined]
+        elif isinstance(item, ActorSummary):
+            self.app.compare("actor", item.name)  # type: ignore[attr-defined]
+        else:
+            self.notify(
+                "Pick an event (3) or an actor (2) to compare, or use the palette (ctrl+p)."
+            )
+
+    def action_export(self) -> None:
+        from iraqtui.tui.screens.export import ExportScreen
+
+        side = self.query_one(Sidebar)
+        self.app.push_screen(ExportScreen(rows=[r.key for r in side.rows.rows], name=side.section))
+
+    def action_reader(self) -> None:
+        self.query_one(Reader).focus()
+
+    def action_sidebar(self) -> None:
+        self.query_one(Sidebar).rows.focus()
+
+    def action_detail(self) -> None:
+        self.query_one(DetailPane).focus()

@@ -1,0 +1,75 @@
+"""Run a core call in a thread worker with its own connection; post the result back."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from textual.app import App
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+if TYPE_CHECKING:
+    from iraqtui.tui.app import IraqApp
+
+T = TypeVar("T")
+
+
+class _HasApp(Protocol):
+    @property
+    def app(self) -> App[Any]: ...
+
+
+def app_of(node: _HasApp) -> IraqApp:
+    """The running app, typed as ours."""
+    return cast("IraqApp", node.app)
+
+
+@dataclass
+class Fetched(Message):
+    """A worker's result, delivered on the main thread to `deliver` (if its widget lives)."""
+
+    node: DOMNode
+    deliver: Callable[[Any], object]
+    result: Any
+
+
+@dataclass
+class Failed(Message):
+    """A worker's error, turned into one notification."""
+
+    what: str
+    error: BaseException
+
+
+def fetch(
+    node: DOMNode,
+    job: Callable[[sqlite3.Connection], T],
+    deliver: Callable[[T], object],
+    *,
+    group: str,
+    what: str,
+) -> Worker[None]:
+    """Run `job(conn)` in a thread (a newer call in the same group supersedes it)."""
+    from iraqtui.tui import data
+
+    app = app_of(node)
+    db_path = app.db_path
+
+    def work() -> None:
+        worker = get_current_worker()
+        try:
+            result = data.run(db_path, job)
+        except Exception as exc:  # every failure becomes a notification, never a traceback
+            if not worker.is_cancelled:
+                app.post_message(Failed(what, exc))
+            return
+        if not worker.is_cancelled:
+            app.post_message(Fetched(node, deliver, result))
+
+    return node.run_worker(
+        work, thread=True, exclusive=True, group=group, exit_on_error=False, name=what
+    )

@@ -1,0 +1,115 @@
+"""The compare screen: one column per outlet, labelled voices, keys to move and step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iraqtui.tui.screens.compare import CompareScreen
+from iraqtui.tui.widgets.compare_column import CompareColumn, SentenceItem
+from iraqtui.tui.widgets.reader import Reader
+
+from .helpers import make_app, screen_text, settle, type_text
+
+
+def column(app: object, outlet: str) -> CompareColumn:
+    for c in app.screen.query(CompareColumn):  # type: ignore[attr-defined]
+        if c.outlet == outlet:
+            return c
+    raise AssertionError(f"no column for {outlet}")
+
+
+def shown(item: SentenceItem) -> str:
+    return str(item.render())
+
+
+async def open_qom(pilot: object) -> None:
+    await pilot.press("3", "i")  # type: ignore[attr-defined]
+    await type_text(pilot, "Qom")  # type: ignore[arg-type]
+    await pilot.press("enter", "c")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+async def test_qom_truce_hot_air_own_voice_and_quoted_passage(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_qom(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert "Qom talks and the Iran-brokered truce" in screen_text(app)
+        hot_air = column(app, "Hot Air")
+        items = [shown(i) for i in hot_air.query(SentenceItem)]
+        own = [t for t in items if t.startswith("● own voice")]
+        quoted = [t for t in items if t.startswith("❝")]
+        assert any("Iran’s fair-haired boy" in t for t in own)
+        passage = [t for t in quoted if "Iraqi lawmakers traveled to the Iranian holy city of Qom" in t]
+        assert passage, quoted
+        assert "McClatchy" in passage[0].splitlines()[0]  # labelled with the cited outlet
+        # the passage is not in any other outlet's column
+        for other in app.screen.query(CompareColumn):
+            if other.outlet != "Hot Air":
+                assert not any("Iraqi lawmakers traveled" in shown(i) for i in other.query(SentenceItem))
+
+
+async def test_outlets_that_do_not_cover_the_event_say_so(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_qom(pilot)
+        silent = [c for c in app.screen.query(CompareColumn) if c.column is None]
+        assert silent, "every seed outlet covers the Qom talks?"
+        assert "Says nothing about this event." in screen_text(app)
+
+
+async def test_compare_keys_columns_quoted_step_and_open(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_qom(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        columns = list(screen.query(CompareColumn))
+        assert len(columns) >= 2
+        assert columns[0].has_focus
+        await pilot.press("l")
+        assert columns[1].has_focus
+        await pilot.press("h")
+        assert columns[0].has_focus
+        await pilot.press("o")  # own voice only
+        await pilot.pause()
+        assert all(not i.has_class("-quoted") for c in columns for i in c.items)
+        await pilot.press("o")
+        await pilot.pause()
+        assert any(i.has_class("-quoted") for c in columns for i in c.items)
+        await pilot.press("s")
+        assert screen.synced is False
+        first_key = screen.key
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.key != first_key
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.key == first_key
+        # open the second sentence of the first column in the reader, at its place
+        focused = next(c for c in screen.query(CompareColumn) if c.has_focus)
+        await pilot.press("j", "j")
+        target = focused.current
+        assert target is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.sentence is not None
+        assert reader.sentence.id == target.item.sentence.id
+        assert app.errors == []
+
+
+async def test_compare_an_actor_from_the_actor_list(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "i")
+        await type_text(pilot, "Maliki")
+        await pilot.press("enter", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.kind == "actor"
+        assert len([c for c in app.screen.query(CompareColumn) if c.column is not None]) >= 2

@@ -1,0 +1,81 @@
+"""Full-text search and the fuzzy quote finder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iraqtui.tui.screens.finder import QuoteFinder
+from iraqtui.tui.screens.search import SearchScreen
+from iraqtui.tui.widgets.reader import Reader
+from iraqtui.tui.widgets.row_list import RowList
+
+from .helpers import make_app, reader_text, screen_text, settle, type_text
+
+
+async def test_search_live_results_and_open_a_hit(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await type_text(pilot, "melted away")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        results = app.screen.query_one("#search-results", RowList)
+        assert results.row_count >= 1
+        first = results.rows[0]
+        assert first.marks, "the matched words are lit"
+        assert "paragraph" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.doc is not None
+        assert reader.sentence is not None
+        assert "melted" in reader_text(app)
+
+
+async def test_malformed_query_is_answered_in_place(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, '"Sadr AND')
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        status = str(app.screen.query_one("#search-status").render())
+        assert "not valid FTS5" in status
+        assert app.screen.query_one("#search-results", RowList).row_count >= 1
+        # only punctuation: nothing to search for, said in place, no notification
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, "((")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        status = str(app.screen.query_one("#search-status").render())
+        assert "nothing to search for" in status
+        assert app.errors == []
+
+
+async def test_fuzzy_finder_lands_on_michael_wares_quote(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, QuoteFinder)
+        results = app.screen.query_one("#finder-results", RowList)
+        counts = []
+        for ch in "too big for his boots":
+            await type_text(pilot, ch)
+            await settle(pilot, rounds=1)
+            counts.append(results.row_count)
+        assert counts[-1] >= 1
+        top = results.rows[0]
+        assert "too big for his boots" in top.text
+        assert "Michael Ware" in top.text
+        assert top.marks, "the matched words are lit"
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.doc is not None and reader.doc.source.outlet == "Blorge"
+        assert reader.sentence is not None
+        assert "too big for his boots" in reader.sentence.text

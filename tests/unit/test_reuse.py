@@ -1,0 +1,107 @@
+"""Passages shared across sources: found through apostrophe styles, dropped words and ellipses;
+unrelated text never joins a cluster."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import time
+from pathlib import Path
+
+from iraqtui.ingest.reuse import find_reuse
+from iraqtui.models import ReuseInput
+
+GOLD = json.loads((Path(__file__).parents[1] / "fixtures" / "quotes_gold.json").read_text("utf-8"))
+
+ORIGINAL = (
+    "The commander’s convoy was ambushed near the river crossing on Thursday evening, "
+    "and at least four soldiers were wounded before reinforcements arrived from the base."
+)
+# Straight apostrophe, a dropped word ("least"), an ellipsis, a trimmed tail, other text around.
+COPY = (
+    "Worth reading in full. The commander's convoy was ambushed near the river crossing on "
+    "Thursday evening... and at four soldiers were wounded before reinforcements arrived. "
+    "My own view is different."
+)
+UNRELATED = (
+    "At the end of the day the council voted on Thursday evening to raise the rates, and "
+    "at least four members were absent before the vote arrived from the committee."
+)
+
+
+def inputs(*texts: tuple[int, str]) -> list[ReuseInput]:
+    return [ReuseInput(source, n, 0, text) for n, (source, text) in enumerate(texts)]
+
+
+def test_near_verbatim_copy_is_clustered_with_its_span() -> None:
+    spans = find_reuse(inputs((1, ORIGINAL), (2, COPY), (3, UNRELATED)))
+    assert {s.source_id for s in spans} == {1, 2}
+    assert len({s.cluster for s in spans}) == 1
+    copy = next(s for s in spans if s.source_id == 2)
+    assert COPY[copy.start : copy.end].startswith("The commander's convoy")
+    assert "My own view" not in COPY[copy.start : copy.end]
+    assert "Worth reading" not in COPY[copy.start : copy.end]
+
+
+def test_unrelated_text_sharing_stock_phrases_is_not_clustered() -> None:
+    assert find_reuse(inputs((1, ORIGINAL), (3, UNRELATED))) == []
+
+
+def test_same_source_repeats_are_not_reuse() -> None:
+    assert find_reuse(inputs((1, ORIGINAL), (1, ORIGINAL))) == []
+
+
+def test_two_passages_in_one_paragraph_make_two_clusters() -> None:
+    other = (
+        "Grain prices in the capital doubled within a week as traders hoarded flour and the "
+        "central bank refused to release its reserves to the mills."
+    )
+    spans = find_reuse(inputs((1, ORIGINAL + " " + other), (2, COPY), (3, "Quote: " + other)))
+    clusters: dict[int, set[int]] = {}
+    for s in spans:
+        clusters.setdefault(s.cluster, set()).add(s.source_id)
+    assert sorted(map(sorted, clusters.values())) == [[1, 2], [1, 3]]
+
+
+def test_seed_clusters_match_the_gold(seeds_db: sqlite3.Connection) -> None:
+    rows = seeds_db.execute(
+        "SELECT r.cluster, s.file, r.start, r.end FROM reuse r JOIN sources s ON s.id = r.source"
+    ).fetchall()
+    found: dict[int, list[tuple[str, int, int]]] = {}
+    for cluster, file, start, end in rows:
+        found.setdefault(cluster, []).append((file, start, end))
+    assert len(found) == len(GOLD["reuse"])
+    for gold in GOLD["reuse"]:
+        spans = [(g["file"], g["start"], g["end"]) for g in gold["spans"]]
+        matching = [
+            c for c in found.values()
+            if len(c) == len(spans) and all(
+                any(f == gf and min(e, ge) - max(s, gs) >= 0.9 * (ge - gs) for f, s, e in c)
+                for gf, gs, ge in spans
+            )
+        ]
+        assert len(matching) == 1, (gold["cluster"], found)
+    # and every cluster is one of the gold ones: nothing unrelated joined
+    for cluster in found.values():
+        assert len({file for file, _, _ in cluster}) == len(cluster) == 2
+
+
+def test_candidates_are_not_all_pairs() -> None:
+    """3,000 paragraphs from 300 sources with 20 planted copies: every copy is found, and
+    the run takes far less than comparing all 4.5 million pairs would."""
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(5000)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(60)) for _ in range(3000)]
+    items = [ReuseInput(n // 10, n, 0, t) for n, t in enumerate(texts)]
+    for k in range(20):
+        donor = texts[k * 97]
+        words = donor.split()[10:40]
+        items.append(ReuseInput(1000 + k, 10_000 + k, 0, "intro words here " + " ".join(words)))
+    started = time.perf_counter()
+    spans = find_reuse(items)
+    elapsed = time.perf_counter() - started
+    planted = {s.source_id for s in spans if s.source_id >= 1000}
+    assert planted == set(range(1000, 1020))
+    assert {s.source_id for s in spans} <= planted | {k * 97 // 10 for k in range(20)}
+    assert elapsed < 10
