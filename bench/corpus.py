@@ -106,11 +106,12 @@ def _template(sentence: str, name_re: re.Pattern[str]) -> str:
 class Writer:
     """Builds articles from pools with one seeded random generator."""
 
-    def __init__(self, pools: Pools, seed: int) -> None:
+    def __init__(self, pools: Pools, seed: int, paragraphs: int) -> None:
         self.pools = pools
         self.rng = random.Random(seed)
         self.quote_count = 0
-        self.wire = [self._paragraph() for _ in range(500)]
+        # Wire copies: a new story every ~250 paragraphs, each picked up by a handful of outlets.
+        self.wire = [self._paragraph() for _ in range(max(20, paragraphs // 250))]
 
     def _name(self, original: str) -> str:
         rng = self.rng
@@ -198,7 +199,7 @@ def generate(out: Path, paragraphs: int, seed: int = DEFAULT_SEED) -> dict[str, 
     for old in out.rglob("*.txt"):
         old.unlink()
     pools = load_pools()
-    writer = Writer(pools, seed)
+    writer = Writer(pools, seed, paragraphs)
     sizes_rng = random.Random(seed + 1)
     files = 0
     written = 0

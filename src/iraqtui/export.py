@@ -9,7 +9,7 @@ import re
 import sqlite3
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -121,10 +121,13 @@ def mentions_records(conn: sqlite3.Connection) -> Iterator[Record]:
 
 
 def unresolved_records(conn: sqlite3.Connection) -> Iterator[Record]:
-    for surface, count in conn.execute(
-        "SELECT surface, count(*) AS n FROM candidates GROUP BY surface ORDER BY n DESC, surface"
-    ):
-        yield {"surface": surface, "count": count}
+    """Candidates grouped ignoring case, each under its most frequent spelling."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for surface, count in conn.execute("SELECT surface, count(*) FROM candidates GROUP BY surface"):
+        groups[str(surface).casefold()][str(surface)] += int(count)
+    ranked = sorted(groups.values(), key=lambda c: (-sum(c.values()), c.most_common(1)[0][0]))
+    for spellings in ranked:
+        yield {"surface": spellings.most_common(1)[0][0], "count": sum(spellings.values())}
 
 
 def carried_by(conn: sqlite3.Connection) -> dict[int, list[int]]:

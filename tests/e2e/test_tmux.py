@@ -94,6 +94,7 @@ def test_first_run_builds_the_database_then_finds_a_quote(terminal: tuple[Termin
     term.send("Enter")
     shown = term.wait_for("Blorge · 2008-03-28")
     assert "too big for his boots" in shown
+    time.sleep(0.3)
 
     term.send("3")
     term.send("i")

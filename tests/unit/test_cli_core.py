@@ -259,3 +259,12 @@ def test_python_dash_m_and_the_real_sqlite_utils_search(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Basra") >= 10
+
+
+def test_db_option_works_before_and_after_the_command(cli, tmp_path: Path) -> None:
+    assert cli("--db", "before.db", "stats").code == 0
+    assert (tmp_path / "before.db").exists()
+    assert not (tmp_path / "iraq.db").exists()
+    assert cli("stats", "--db", "after.db").code == 0
+    assert (tmp_path / "after.db").exists()
+    assert not (tmp_path / "iraq.db").exists()

@@ -27,17 +27,16 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    db_help = "database file (default: $IRAQTUI_DB, else iraq.db in this folder)"
+    # Subcommands accept --db too; SUPPRESS keeps `iraqtui --db X stats` from being reset
+    # to the default by the subcommand's own (absent) --db.
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--db",
-        metavar="FILE",
-        help="database file (default: $IRAQTUI_DB, else iraq.db in this folder)",
-    )
+    parent.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help=db_help)
     parser = argparse.ArgumentParser(
         prog="iraqtui",
         description="Explore how the press frames a conflict. With no command, opens the app.",
-        parents=[parent],
     )
+    parser.add_argument("--db", metavar="FILE", default=None, help=db_help)
     parser.add_argument("--version", action="version", version=f"iraqtui {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

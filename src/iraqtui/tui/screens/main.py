@@ -185,12 +185,12 @@ class MainScreen(Screen[None]):
         where = f"{one_line(s.outlet or s.file, 40)} · {s.published or '?'}"
         title = f"{where} — {one_line(s.title or s.file, 80)}"
         legend = "   own voice · ❝quoted❞ · ‹speech› · ⟨speaker · outlet⟩ · ✎ note"
-        self.query_one("#reader-title", Static).update(
-            Content.assemble((title, "bold"), (legend, "$text-muted"))
-        )
         reader = self.query_one(Reader)
         await reader.show(doc, offset=offset, terms=terms_of(self.query_text))
         reader.focus()
+        self.query_one("#reader-title", Static).update(
+            Content.assemble((title, "bold"), (legend, "$text-muted"))
+        )
 
     def select_actor(self, name: str) -> None:
         side = self.query_one(Sidebar)
