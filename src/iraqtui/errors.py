@@ -29,6 +29,10 @@ class DatabaseBusy(IraqtuiError):
     """Another process holds the write lock for longer than we are willing to wait."""
 
 
+class ReadOnlyDatabase(IraqtuiError):
+    """The database file cannot be written (permissions, read-only disk) and the command must."""
+
+
 class DatabaseMissing(IraqtuiError):
     """The database file named does not exist and will not be created by this command."""
 

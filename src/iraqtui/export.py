@@ -18,6 +18,8 @@ from typing import IO, Any
 from iraqtui.errors import ExportExists
 from iraqtui.store.annotations import corrected_rows
 from iraqtui.store.queries import fetch
+from iraqtui.store.quote_queries import reuse_with_differences
+from iraqtui.textsafe import escape_json_controls
 
 SCHEMA = "iraqtui-export/1"
 Record = dict[str, Any]
@@ -214,8 +216,15 @@ def _evidence(items: list[str]) -> Record:
 
 
 def reuse_records(conn: sqlite3.Connection) -> Iterator[Record]:
-    for r in fetch(conn, "SELECT * FROM reuse ORDER BY cluster, source, start"):
-        yield {"cluster": r["cluster"], "source": r["source"], "start": r["start"], "end": r["end"]}
+    for cluster, source, start, end, differs in reuse_with_differences(conn):
+        # wording_differs: word changes from the cluster's first copy ([] when the same words)
+        yield {
+            "cluster": cluster,
+            "source": source,
+            "start": start,
+            "end": end,
+            "wording_differs": list(differs),
+        }
 
 
 def annotations_records(conn: sqlite3.Connection) -> Iterator[Record]:
@@ -262,13 +271,18 @@ def neutralise_cell(value: Any) -> Any:
     return value
 
 
+def _json(record: Record) -> str:
+    """One record as JSON; C1 controls escaped so the output is safe on a terminal too."""
+    return escape_json_controls(json.dumps(record, ensure_ascii=False))
+
+
 def write_json(conn: sqlite3.Connection, out: IO[str]) -> None:
     """One JSON document, streamed table by table so memory stays flat on large corpora."""
     out.write('{"schema": ' + json.dumps(SCHEMA))
     for name, rows in TABLES.items():
         out.write(f',\n"{name}": [')
         for index, record in enumerate(rows(conn)):
-            out.write(("\n" if index == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+            out.write(("\n" if index == 0 else ",\n") + _json(record))
         out.write("]")
     out.write("}\n")
 
@@ -310,7 +324,7 @@ def _write_csv(conn: sqlite3.Connection, rows: RecordsFn, out: IO[str]) -> None:
 
 def _write_jsonl(conn: sqlite3.Connection, rows: RecordsFn, out: IO[str]) -> None:
     for record in rows(conn):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(_json(record) + "\n")
 
 
 def _refuse_overwrite(targets: list[Path], force: bool) -> None:

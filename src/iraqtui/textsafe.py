@@ -21,3 +21,13 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(flat) > width:
         return flat[: max(0, width - 1)] + "…"
     return flat
+
+
+# JSON leaves DEL and the C1 controls raw, and a terminal may act on C1 CSI/OSC (U+009B,
+# U+009D). They can only occur inside JSON strings, where a \u escape is the same data.
+_JSON_RAW_CONTROL = re.compile(r"[\x7f-\x9f]")
+
+
+def escape_json_controls(json_text: str) -> str:
+    """JSON text with DEL and C1 controls written as \\u escapes: same data, terminal-safe."""
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

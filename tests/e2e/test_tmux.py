@@ -96,11 +96,10 @@ def test_first_run_builds_the_database_then_finds_a_quote(terminal: tuple[Termin
     assert "too big for his boots" in shown
     time.sleep(0.3)
 
-    term.send("3")
-    term.send("i")
-    term.type("Qom")
-    term.send("Enter")
-    term.send("c")
+    # a person types slower than tmux: give focus changes a moment, as a hand would
+    for step in (["3"], ["i"], ["-l", "Qom"], ["Enter"], ["c"]):
+        term.send(*step)
+        time.sleep(0.3)
     shown = term.wait_for("Qom talks and the Iran-brokered truce")
     term.wait_for("Hot Air")
     term.send("Escape")

@@ -84,7 +84,13 @@ async def test_help_screen_lists_the_bindings_of_the_screen(seeds_db_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.text
-        for expected in ("main.search", "main.compare", "main.find_quote", "reader.annotate", "app.quit"):
+        for expected in (
+            "main.search",
+            "main.compare",
+            "main.find_quote",
+            "reader.annotate",
+            "app.quit",
+        ):
             assert expected in text
         await pilot.press("escape")
         await pilot.pause()

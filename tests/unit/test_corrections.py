@@ -39,7 +39,8 @@ def test_quote_correction_survives_rebuild_and_is_exported(cli, tmp_path: Path) 
     new_id = quote_id(cli, db, "most lethal attacks on US forces", "004")
     assert new_id != qid  # rows were replaced ...
     hit = next(
-        h for h in json.loads(cli("quotes", "most lethal attacks", "--json", "--db", db).out)["hits"]
+        h
+        for h in json.loads(cli("quotes", "most lethal attacks", "--json", "--db", db).out)["hits"]
         if h["id"] == new_id
     )
     assert hit["corrections"] == {"speaker": "Michael Ware"}  # ... the correction re-attached
@@ -77,7 +78,9 @@ def test_clear_returns_to_the_machine_value(cli, tmp_path: Path) -> None:  # typ
 def test_correction_follows_its_words_when_the_file_changes(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db, corpus = build(cli, tmp_path)
     qid = quote_id(cli, db, "the gunmen have heavier weapons", "004")
-    assert cli("correct", "quote", str(qid), "--speaker", "Col. Abbas al-Tamimi", "--db", db).code == 0
+    assert (
+        cli("correct", "quote", str(qid), "--speaker", "Col. Abbas al-Tamimi", "--db", db).code == 0
+    )
     path = corpus / "004_82396509a673133c.txt"
     path.write_text("A new first line moves every offset.\n\n" + path.read_text("utf-8"), "utf-8")
     assert cli("ingest", str(corpus), "--db", db).code == 0

@@ -68,3 +68,23 @@ def test_words_and_stems() -> None:
     ]  # fmt: skip
     assert stem_phrase("melted away") == stem_phrase("Melting away")
     assert stem_phrase("held talks") == ("held", "talk")
+
+
+@pytest.mark.parametrize("date", ["2008-13-01", "2008-02-30", "2008-00"])
+def test_dates_that_do_not_exist_are_refused(tmp_path: Path, date: str) -> None:
+    path = tmp_path / "events.toml"
+    path.write_text(GOOD.replace("2008-03-29", date), encoding="utf-8")
+    with pytest.raises(BadSidecar, match=f":4: event 'qom_truce': 'date' must be .*{date}"):
+        load_catalogue(path)
+
+
+def test_fingerprint_follows_the_assignment_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iraqtui.ingest import catalogue
+
+    path = tmp_path / "events.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    first = load_catalogue(path).fingerprint
+    monkeypatch.setattr(catalogue, "ASSIGNER_VERSION", catalogue.ASSIGNER_VERSION + "+")
+    assert load_catalogue(path).fingerprint != first

@@ -116,11 +116,15 @@ def test_terms_and_their_users() -> None:
 def test_reporting_outlets() -> None:
     text = (
         "“Supplies are short,” a nurse told Reuters. Officials denied it, according to "
-        "Der Spiegel. “There is no crisis,” a spokesman said, according to the Associated Press.\n\n"
+        "Der Spiegel. “There is no crisis,” a spokesman said, according to the Associated "
+        "Press.\n\n"
         "A diplomat tells the New York Times, “The talks are over.”"
     )
     found = quotes(text)
-    assert (one(found, "Supplies").speaker, one(found, "Supplies").cited_outlet) == ("a nurse", "Reuters")
+    assert (one(found, "Supplies").speaker, one(found, "Supplies").cited_outlet) == (
+        "a nurse",
+        "Reuters",
+    )
     crisis = one(found, "There is no crisis")
     assert crisis.speaker == "a spokesman" and crisis.cited_outlet == "The Associated Press"
     talks = one(found, "The talks are over")
@@ -131,7 +135,8 @@ def test_pronoun_and_definite_description_resolve_backwards() -> None:
     text = (
         "Gen. Tomas Varga, who commands the northern brigade, visited the front. “We hold the "
         "line,” he said.\n\n"
-        "A local shopkeeper who lost his store was less sure. “Nothing is held,” the shopkeeper said."
+        "A local shopkeeper who lost his store was less sure. “Nothing is held,” the "
+        "shopkeeper said."
     )
     found = quotes(text, EMPTY_GAZETTEER)
     assert one(found, "We hold").speaker == "Tomas Varga"

@@ -23,7 +23,9 @@ def decoded(file: str) -> str:
     return (SEEDS / file).read_bytes().decode("utf-8")
 
 
-def db_quotes(conn: sqlite3.Connection) -> dict[str, list[tuple[int, int, str, str | None, str | None]]]:
+def db_quotes(
+    conn: sqlite3.Connection,
+) -> dict[str, list[tuple[int, int, str, str | None, str | None]]]:
     out: dict[str, list[tuple[int, int, str, str | None, str | None]]] = {}
     for file, start, end, kind, speaker, outlet in conn.execute(
         "SELECT s.file, q.start, q.end, q.kind, q.speaker, q.cited_outlet "
@@ -79,10 +81,15 @@ def test_recall_and_speakers_against_gold(seeds_db: sqlite3.Connection) -> None:
     named = [(g, q) for g, q in hits if g["speaker_named_in_text"]]
     right = [(g, q) for g, q in named if q and q[3] and canonical(q[3]) == canonical(g["speaker"])]
     resolved = [(g, q) for g, q in named if q and q[3] and RESOLVER.actor(q[3].split(" and ")[0])]
-    outlets = [(g, q) for g, q in hits if q and g["cited_outlet"] and g["cited_outlet_named_in_text"]]
-    right_outlets = [(g, q) for g, q in outlets if q[4] and outlet_name(q[4]) == outlet_name(g["cited_outlet"])]
+    outlets = [
+        (g, q) for g, q in hits if q and g["cited_outlet"] and g["cited_outlet_named_in_text"]
+    ]
+    right_outlets = [
+        (g, q) for g, q in outlets if q[4] and outlet_name(q[4]) == outlet_name(g["cited_outlet"])
+    ]
     by_kind = {
-        kind: f"{sum(1 for g, q in hits if q and g['kind'] == kind)}/{sum(1 for g in gold if g['kind'] == kind)}"
+        kind: f"{sum(1 for g, q in hits if q and g['kind'] == kind)}/"
+        f"{sum(1 for g in gold if g['kind'] == kind)}"
         for kind in ("speech", "term", "passage")
     }
     print(
@@ -92,7 +99,9 @@ def test_recall_and_speakers_against_gold(seeds_db: sqlite3.Connection) -> None:
         f"right reporting outlet where the text names it {len(right_outlets)}/{len(outlets)}"
     )
     missing = [g["text"][:50] for g, q in hits if not q]
-    wrong = [(g["text"][:40], g["speaker"], q[3] if q else None) for g, q in named if (g, q) not in right]
+    wrong = [
+        (g["text"][:40], g["speaker"], q[3] if q else None) for g, q in named if (g, q) not in right
+    ]
     assert recall >= 0.9, missing
     assert len(right) / len(named) >= 0.9, wrong
 
@@ -131,7 +140,12 @@ def test_six_opening_marks_five_closing_do_not_swallow_text(seeds_db: sqlite3.Co
     ("file", "words", "voice", "outlet"),
     [
         ("004_82396509a673133c.txt", "I wonder where they got", "own", None),
-        ("004_82396509a673133c.txt", "Local residents said the southern", "quoted", "The New York Times"),
+        (
+            "004_82396509a673133c.txt",
+            "Local residents said the southern",
+            "quoted",
+            "The New York Times",
+        ),
         ("001_69d56c995b3b1544.txt", "Sources in Basra tell TIME", "quoted", "TIME"),
         ("003_b083dd00b5ae1b7d.txt", "“Al-Sadr is involved", "speech", "CNN"),
         ("000_68bd571804362d92.txt", "Mr. Qumi’s statements now", "quoted", "The New York Times"),

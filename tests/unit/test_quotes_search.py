@@ -102,9 +102,12 @@ def test_index_follows_reingest(cli, tmp_path: Path) -> None:  # type: ignore[no
     shutil.copytree(SEEDS, corpus)
     db = str(tmp_path / "c.db")
     assert cli("ingest", str(corpus), "--db", db).code == 0
-    assert json.loads(cli("quotes", "purple elephants dance", "--json", "--db", db).out)["hits"][0][
-        "score"
-    ] < 60
+    assert (
+        json.loads(cli("quotes", "purple elephants dance", "--json", "--db", db).out)["hits"][0][
+            "score"
+        ]
+        < 60
+    )
     (corpus / "new.txt").write_text("“Purple elephants dance at dawn,” said the poet.\n", "utf-8")
     assert cli("ingest", str(corpus), "--db", db).code == 0
     hit = json.loads(cli("quotes", "purple elephants dance", "--json", "--db", db).out)["hits"][0]

@@ -75,8 +75,10 @@ def test_seed_clusters_match_the_gold(seeds_db: sqlite3.Connection) -> None:
     for gold in GOLD["reuse"]:
         spans = [(g["file"], g["start"], g["end"]) for g in gold["spans"]]
         matching = [
-            c for c in found.values()
-            if len(c) == len(spans) and all(
+            c
+            for c in found.values()
+            if len(c) == len(spans)
+            and all(
                 any(f == gf and min(e, ge) - max(s, gs) >= 0.9 * (ge - gs) for f, s, e in c)
                 for gf, gs, ge in spans
             )
@@ -105,3 +107,17 @@ def test_candidates_are_not_all_pairs() -> None:
     assert planted == set(range(1000, 1020))
     assert {s.source_id for s in spans} <= planted | {k * 97 // 10 for k in range(20)}
     assert elapsed < 10
+
+
+def test_export_says_where_wording_differs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Filler line.\n\n" + ORIGINAL + "\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(COPY + "\n", encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert cli("ingest", str(corpus), "--db", db).code == 0
+    data = json.loads(cli("export", "--format", "json", "--out", "-", "--db", db).out)
+    rows = data["reuse"]
+    assert len(rows) == 2 and rows[0]["wording_differs"] == []
+    # b drops "least"; the apostrophe style and the ellipsis do not count
+    assert rows[1]["wording_differs"] == ["-least"]

@@ -20,8 +20,12 @@ def voices() -> list[tuple[str, str, str | None, float]]:
     found = assign_voices(doc, extract_quotes(doc, [], EMPTY_GAZETTEER))
     by_seq = {s.seq: s for s in doc.sentences}
     return [
-        (TEXT[by_seq[v.sentence_seq].start : by_seq[v.sentence_seq].end], v.voice, v.cited_outlet,
-         v.confidence)
+        (
+            TEXT[by_seq[v.sentence_seq].start : by_seq[v.sentence_seq].end],
+            v.voice,
+            v.cited_outlet,
+            v.confidence,
+        )
         for v in found
     ]
 

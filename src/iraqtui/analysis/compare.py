@@ -1,10 +1,10 @@
 """How each outlet characterises one event or one actor: the function the CLI and the app call.
 
 Per outlet: its own-voice sentences; the material it quotes, labelled with speaker and cited
-outlet; the evaluative words it uses and its tone (own voice only, see `tone`); the terms that
-set it apart from the other outlets compared (`keyness`: own-voice sentences for an event,
-the words around each mention for an actor); the actors it names. Every figure carries the
-number of sentences or words it rests on.
+outlet; the evaluative words it uses and its tone (own voice only, words inside actor names
+left out, see `tone`); the terms that set it apart from the other outlets compared
+(`keyness`: own-voice sentences for an event, the words around each mention for an actor);
+the actors it names. Every figure carries the number of sentences or words it rests on.
 """
 
 from __future__ import annotations
@@ -116,12 +116,25 @@ def resolve_target(conn: sqlite3.Connection, name: str) -> Target:
         name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, limit=12
     )
     best: list[tuple[Target, float]] = []
+    covers: list[bool] = []  # whether the best-scoring name of each target is as long as `name`
     for choice, score, _index in ranked:
         target = choices[str(choice)]
         if all(target != t for t, _ in best):
             best.append((target, float(score)))
+            covers.append(
+                len(utils.default_process(str(choice))) >= len(utils.default_process(name))
+            )
     if best and best[0][1] >= FUZZY_ACCEPT and (len(best) == 1 or best[0][1] - best[1][1] >= 5):
         return best[0][0]
+    # WRatio scores a short name found inside the query ("Qom" in "qom talks") as high as the
+    # name the query abbreviates or misspells; of the near-equal ones, take the only one that
+    # covers the whole query.
+    near = [
+        i for i, (_t, score) in enumerate(best) if score >= FUZZY_ACCEPT and score >= best[0][1] - 5
+    ]
+    whole = [i for i in near if covers[i]]
+    if len(whole) == 1:
+        return best[whole[0]][0]
     closest = ", ".join(f"{t.key!r} ({t.kind})" for t, _ in best[:5]) or "none"
     raise UnknownName(f"no event or actor named {name!r}; closest: {closest}")
 
@@ -174,8 +187,8 @@ def characterise(
         terms_method = f"{where} of each outlet, against the other outlets compared"
     else:
         terms_method = (
-            f"words within {ACTOR_WINDOW} content words of each mention of {target.key} in "
-            f"{where}, against the other outlets compared"
+            f"words within {ACTOR_WINDOW} content words of each mention of {target.key} "
+            f"(actor names left out) in {where}, against the other outlets compared"
         )
     return Comparison(
         target=target,
@@ -183,7 +196,7 @@ def characterise(
         prior=PriorInfo(
             alpha0, total, "stem frequencies of the whole database (paragraph full-text index)"
         ),
-        tone_method=f"{LEXICON}; mean over own-voice sentences",
+        tone_method=f"{LEXICON}; mean over own-voice sentences, actor names left out",
         terms_method=terms_method,
         seconds=time.perf_counter() - started,
     )
@@ -207,7 +220,9 @@ def _term_counts(
         spans = [
             (a - s.start, b - s.start) for n, _k, a, b in mentions.get(s.id, []) if n == target.key
         ]
-        inside = [any(a <= start < b for a, b in spans) for _w, start, _e in found]
+        # Names are not labels: a word of any actor's name ("Hakim", "CNN") is not counted.
+        names = [(a - s.start, b - s.start) for _n, _k, a, b in mentions.get(s.id, [])]
+        inside = [any(a <= start < b for a, b in names) for _w, start, _e in found]
         near: set[int] = set()
         for a, b in spans:
             hits = [i for i, (_w, start, _e) in enumerate(found) if a <= start < b]
@@ -220,6 +235,14 @@ def _term_counts(
         counts[stem] += 1
         spellings.setdefault(stem, Counter())[word] += 1
     return counts
+
+
+def _without_names(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with actor names blanked (same length): "Special Groups", "United States" and
+    "Supreme Islamic Iraqi Council" name someone; they say nothing good about them."""
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _column(
@@ -235,13 +258,19 @@ def _column(
     evaluative: Counter[tuple[str, float]] = Counter()
     named: Counter[str] = Counter()
     named_own: Counter[str] = Counter()
+    own_texts: list[str] = []
     for s in rows:
+        in_names = [(a - s.start, b - s.start) for _n, _k, a, b in mentions.get(s.id, [])]
         in_sentence = quotes.get(s.id, [])
         speakers = tuple(dict.fromkeys(q.speaker for q in in_sentence if q.speaker))
         cited = tuple(
             dict.fromkeys(c for c in [s.cited_outlet, *(q.cited_outlet for q in in_sentence)] if c)
         )
-        words = tuple(evaluative_words(s.text))
+        words = tuple(
+            w
+            for w in evaluative_words(s.text)
+            if not any(a < w.end and w.start < b for a, b in in_names)
+        )
         item = ComparedSentence(s, speakers, cited, words)
         for name, _kind, _a, _b in mentions.get(s.id, []):
             named[name] += 1
@@ -249,6 +278,7 @@ def _column(
                 named_own[name] += 1
         if s.voice == "own":
             own.append(item)
+            own_texts.append(_without_names(s.text, in_names))
             evaluative.update((w.word.casefold(), w.valence) for w in words)
         else:
             quoted.append(item)
@@ -257,7 +287,7 @@ def _column(
         files=tuple(dict.fromkeys(s.file for s in rows)),
         own=tuple(own),
         quoted=tuple(quoted),
-        tone=tone_of([c.sentence.text for c in own]),
+        tone=tone_of(own_texts),
         evaluative=tuple(
             (word, valence, n)
             for (word, valence), n in sorted(evaluative.items(), key=lambda x: (-x[1], x[0][0]))

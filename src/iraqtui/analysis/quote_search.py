@@ -16,16 +16,17 @@ import sqlite3
 import threading
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from iraqtui.models import QuoteHit
 from iraqtui.store.quote_queries import index_fingerprint, index_rows, quote_records
 
-CANDIDATES = 400  # quotes re-ranked per query
+CANDIDATES = 300  # quotes sharing words with a query that rapidfuzz looks at
+FINALISTS = 60  # of those, how many get the full (slower) score
 LEAD_IN_WEIGHT = 0.9  # a match on the words around a quote counts a little less
 MAX_TEXT = 3000  # characters of a long passage the re-ranker reads
 _STOP = frozenset(
@@ -78,7 +79,11 @@ def build_index(rows: Iterable[tuple[int, str, str]]) -> QuoteIndex:
             for gram in _trigrams(word):
                 trigrams[gram].append(word)
     return QuoteIndex(
-        ids, texts, leads, {w: array("i", p) for w, p in postings.items()}, vocabulary,
+        ids,
+        texts,
+        leads,
+        {w: array("i", p) for w, p in postings.items()},
+        vocabulary,
         dict(trigrams),
     )
 
@@ -104,14 +109,16 @@ def _score(query: str, choice: str) -> float:
 def _expansions(index: QuoteIndex, word: str, last: bool) -> dict[str, float]:
     """Index words standing for a query word: itself, misspellings, completions if typed last."""
     found: dict[str, float] = {}
-    if word in index.postings:
+    known = word in index.postings
+    if known:
         found[word] = 1.0
-    if len(word) >= 4:
-        counts: dict[str, int] = defaultdict(int)
+    # A word the quotes contain is taken as spelt right; only unknown words look for the
+    # words they may be a misspelling of (cheap: one C-level count over trigram lists).
+    if len(word) >= 4 and not known:
+        counts: Counter[str] = Counter()
         grams = _trigrams(word)
         for gram in grams:
-            for other in index.trigrams.get(gram, ()):
-                counts[other] += 1
+            counts.update(index.trigrams.get(gram, ()))
         need = max(2, len(grams) // 2)
         for other, shared in counts.items():
             if shared >= need and other != word and abs(len(other) - len(word)) <= 3:
@@ -136,7 +143,7 @@ def candidates(index: QuoteIndex, query: str, limit: int = CANDIDATES) -> list[i
     n = len(index)
     weights: dict[int, float] = defaultdict(float)
     plans = []
-    for i, word in enumerate(dict.fromkeys(content)):
+    for word in dict.fromkeys(content):
         expansions = _expansions(index, word, last=(word == words[-1]))
         if expansions:
             df = sum(len(index.postings[w]) for w in expansions)
@@ -166,6 +173,13 @@ def rank(index: QuoteIndex, query: str, limit: int = 10) -> list[tuple[int, floa
     pool = candidates(index, folded)
     if not pool and len(index) <= 20_000:
         pool = list(range(len(index)))  # nothing shares a word: small corpora scan it all
+    if len(pool) > FINALISTS:
+        # One C-level pass of the cheapest telling scorer picks the finalists.
+        texts = {p: index.texts[p] for p in pool}
+        leads = {p: index.leads[p] for p in pool}
+        best = process.extract(folded, texts, scorer=fuzz.partial_ratio, limit=FINALISTS)
+        best += process.extract(folded, leads, scorer=fuzz.partial_ratio, limit=FINALISTS // 2)
+        pool = list(dict.fromkeys(p for _, _, p in best))
     scored = [(p, *score(folded, index.texts[p], index.leads[p])) for p in pool]
     scored.sort(key=lambda x: (-x[1], len(index.texts[x[0]])))
     return scored[:limit]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 from iraqtui.errors import BadQuery
-from iraqtui.models import HIT_CLOSE, HIT_OPEN, SearchResult
-from iraqtui.store.queries import search_paragraphs
+from iraqtui.models import HIT_CLOSE, HIT_OPEN, SearchHit, SearchResult
+from iraqtui.store.queries import first_paragraphs, search_paragraphs
 from iraqtui.textsafe import sanitize
 
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*\*?")
@@ -28,6 +31,18 @@ def plain_terms(query: str) -> str:
     return " ".join(parts)
 
 
+class _Fetch(Protocol):
+    def __call__(
+        self,
+        conn: sqlite3.Connection,
+        match: str,
+        *,
+        limit: int,
+        outlet: str | None,
+        include_boilerplate: bool,
+    ) -> list[SearchHit]: ...
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -37,15 +52,59 @@ def search(
     include_boilerplate: bool = False,
 ) -> SearchResult:
     """Ranked paragraphs for `query`; a malformed FTS5 query runs again as plain words."""
+    return _run(conn, query, search_paragraphs, limit, outlet, include_boilerplate)
+
+
+def first_hits(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 20,
+    outlet: str | None = None,
+    include_boilerplate: bool = False,
+) -> tuple[SearchResult, bool]:
+    """The first matches in index order (about a millisecond for any query), to show while
+    the ranked search runs, and whether they are every match; if so the ranked result is
+    included (ranking that few rows is as cheap) and the ranked search can be skipped."""
+    complete = [True]
+
+    def fetch(
+        conn: sqlite3.Connection,
+        match: str,
+        *,
+        limit: int,
+        outlet: str | None,
+        include_boilerplate: bool,
+    ) -> list[SearchHit]:
+        hits, complete[0] = first_paragraphs(
+            conn, match, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+        )
+        if complete[0] and hits:
+            return search_paragraphs(
+                conn, match, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+            )
+        return hits
+
+    result = _run(conn, query, fetch, limit, outlet, include_boilerplate)
+    return result, complete[0]
+
+
+def _run(
+    conn: sqlite3.Connection,
+    query: str,
+    fetch: _Fetch,
+    limit: int,
+    outlet: str | None,
+    include_boilerplate: bool,
+) -> SearchResult:
     cleaned = query.replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
     if not _WORD.search(cleaned) or not any(ch.isalnum() for ch in cleaned):
         raise BadQuery(f"nothing to search for in {sanitize(query)!r}: type at least one word")
+    run = partial(fetch, conn, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate)
     try:
-        hits = search_paragraphs(
-            conn, cleaned, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
-        )
+        hits = run(cleaned)
         if not hits and _PREFIX.search(cleaned):
-            return _shortened_prefixes(conn, cleaned, limit, outlet, include_boilerplate)
+            return _shortened_prefixes(run, cleaned)
         return SearchResult(cleaned, tuple(hits))
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
@@ -55,9 +114,7 @@ def search(
     if not plain:
         raise BadQuery(f"cannot search for {sanitize(query)!r} ({problem})")
     try:
-        hits = search_paragraphs(
-            conn, plain, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
-        )
+        hits = run(plain)
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
             raise
@@ -66,18 +123,14 @@ def search(
     return SearchResult(cleaned, tuple(hits), fell_back=True, note=note)
 
 
-def _shortened_prefixes(
-    conn: sqlite3.Connection, query: str, limit: int, outlet: str | None, boilerplate: bool
-) -> SearchResult:
+def _shortened_prefixes(run: Callable[[str], list[SearchHit]], query: str) -> SearchResult:
     """The index holds stems ("negotiations" is stored as "negoti"), so a prefix such as
     `negotiat*` can miss; retry with the prefix one, two, then three letters shorter."""
     for cut in (1, 2, 3):
         shorter = _PREFIX.sub(partial(_trim_prefix, cut=cut), query)
         if shorter == query:
             break
-        hits = search_paragraphs(
-            conn, shorter, limit=limit, outlet=outlet, include_boilerplate=boilerplate
-        )
+        hits = run(shorter)
         if hits:
             note = f"no hits for {query}; the index stores word stems, so showing {shorter}"
             return SearchResult(query, tuple(hits), note=note)
@@ -92,3 +145,91 @@ def _trim_prefix(match: re.Match[str], cut: int) -> str:
 def render_snippet(snippet: str, open_mark: str, close_mark: str) -> str:
     """Swap the hit markers for whatever the output needs (ANSI, Markdown, nothing)."""
     return sanitize(snippet).replace(HIT_OPEN, open_mark).replace(HIT_CLOSE, close_mark)
+
+
+class LiveSearch:
+    """Search as you type: each `run` supersedes the one before and interrupts its SQL.
+
+    Call `run` from worker threads (any number at once); each uses its own connection from
+    `connect`, kept for reuse. A new `run` (or `cancel`) calls `interrupt()` on every
+    connection still busy, so a superseded query stops within milliseconds instead of
+    holding a core for a second; a progress handler catches the moment between two
+    statements, when an interrupt would be lost. A superseded `run` returns None.
+    """
+
+    IDLE_CONNECTIONS = 2
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._lock = threading.Lock()
+        self._latest = 0
+        self._running: dict[int, sqlite3.Connection] = {}
+        self._idle: list[sqlite3.Connection] = []
+
+    def cancel(self) -> None:
+        """Stop whatever is running (the query box was cleared, the screen closed)."""
+        with self._lock:
+            self._latest += 1
+            self._interrupt_all()
+
+    def run(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        outlet: str | None = None,
+        include_boilerplate: bool = False,
+        on_first: Callable[[SearchResult], None] | None = None,
+    ) -> SearchResult | None:
+        """First hits (to `on_first`, at once), then the ranked result; None if superseded.
+
+        Raises BadQuery like `search`.
+        """
+        with self._lock:
+            self._latest += 1
+            ticket = self._latest
+            self._interrupt_all()
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._connect()
+        conn.set_progress_handler(lambda: int(ticket != self._latest), 2000)
+        with self._lock:
+            self._running[ticket] = conn
+        try:
+            first, complete = first_hits(
+                conn, query, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+            )
+            if ticket != self._latest:
+                return None
+            if on_first is not None:
+                on_first(first)
+            if complete:
+                return first
+            ranked = search(
+                conn, query, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+            )
+            return ranked if ticket == self._latest else None
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+            with self._lock:
+                del self._running[ticket]
+                keep = len(self._idle) < self.IDLE_CONNECTIONS
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                conn.close()
+
+    def close(self) -> None:
+        self.cancel()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def _interrupt_all(self) -> None:
+        for conn in self._running.values():
+            conn.interrupt()

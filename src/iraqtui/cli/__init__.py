@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -59,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IraqtuiError as exc:
         print(f"iraqtui: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        advice = database_advice(str(exc))
+        if advice is None:
+            raise  # a bug, not something the user did: keep the traceback
+        print(f"iraqtui: error: {one_line(str(exc))}: {advice}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("iraqtui: interrupted", file=sys.stderr)
         return 130
@@ -66,3 +73,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `iraqtui search … | head`: the reader went away; say nothing.
         sys.stderr.close()
         return 0
+
+
+# SQLite errors a user's file or disk can cause, with what to do about each.
+_DATABASE_ADVICE = {
+    "readonly": "the database file is read-only and this command writes to it; check its "
+    "permissions or copy it somewhere writable",
+    "malformed": "the database file is damaged; iraqtui changed nothing (restore a copy, or "
+    "delete it and run `iraqtui ingest` again)",
+    "not a database": "the file is not an iraqtui database; iraqtui changed nothing",
+    "locked": "another program is writing to the database; try again when it finishes",
+    "disk is full": "the disk is full; free some space and run the command again",
+    "disk i/o error": "the disk reported an error reading or writing the database",
+    "unable to open": "the database file or its folder cannot be opened; check permissions",
+}
+
+
+def database_advice(message: str) -> str | None:
+    """What to tell the user about an SQLite error they caused, or None for a bug."""
+    lowered = message.lower()
+    for needle, advice in _DATABASE_ADVICE.items():
+        if needle in lowered:
+            return advice
+    return None

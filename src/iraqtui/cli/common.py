@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from iraqtui.config import Settings
-from iraqtui.store.db import open_db
+from iraqtui.store.db import is_read_only, open_db
+from iraqtui.textsafe import escape_json_controls
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -21,6 +22,12 @@ def open_for_reading(args: argparse.Namespace) -> sqlite3.Connection:
     config = settings(args)
     if not config.db_path.exists():
         build_from_seeds(config)
+    if is_read_only(config.db_path):
+        print(
+            f"iraqtui: note: {config.db_path} is read-only; opened it read-only "
+            "(nothing can be saved to it)",
+            file=sys.stderr,
+        )
     return open_db(config.db_path).conn
 
 
@@ -41,7 +48,7 @@ def build_from_seeds(config: Settings) -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write(escape_json_controls(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
 
 

@@ -42,6 +42,9 @@ CSV_COLUMNS = (
     "z",
     "prior_alpha",
     "valence",
+    "own_sentences",
+    "quoted_sentences",
+    "term_words",
 )
 
 
@@ -131,9 +134,9 @@ def rows(result: Comparison) -> list[dict[str, Any]]:
                 **where,
                 "row": "summary",
                 "tone": col.tone.score,
-                "count": col.tone.sentences,
-                "other_count": len(col.quoted),
-                "text": f"{col.term_words} words for terms",
+                "own_sentences": len(col.own),
+                "quoted_sentences": len(col.quoted),
+                "term_words": col.term_words,
             }
         )
         for item in (*col.own, *col.quoted):
@@ -228,7 +231,8 @@ def to_markdown(result: Comparison) -> str:
     ]
     for col in result.columns:
         lines += [f"### {md(col.outlet)}", "", f"Files: {', '.join(md(f) for f in col.files)}", ""]
-        lines += ["**Own voice**", ""] + [f"- {_md_sentence(i)}" for i in col.own] or ["- none"]
+        lines += ["**Own voice**", ""]
+        lines += [f"- {_md_sentence(i)}" for i in col.own] or ["- none"]
         lines += ["", "**Quoted material**", ""]
         lines += [f"- *{md(i.label)}*: {_md_sentence(i)}" for i in col.quoted] or ["- none"]
         lines.append("")
@@ -259,9 +263,13 @@ def _column_lines(col: OutletColumn, width: int, marks: tuple[str, str]) -> list
     lines += ["", "OWN VOICE"]
     for item in col.own:
         lines += wrap("• " + _marked(item, marks), "  ")
+    if not col.own:
+        lines.append("  none")
     lines += ["", "QUOTED"]
     for item in col.quoted:
         lines += wrap(f"• [{_clean(item.label)}] " + _marked(item, marks), "  ")
+    if not col.quoted:
+        lines.append("  none")
     return lines
 
 

@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.id is None:
             raise BadCorrection(f"give the {args.what} id: iraqtui correct {args.what} ID ...")
-        where = locate_quote(conn, args.id) if args.what == "quote" else locate_sentence(conn, args.id)
+        where = (
+            locate_quote(conn, args.id) if args.what == "quote" else locate_sentence(conn, args.id)
+        )
         changes = _changes(args)
         if args.clear:
             removed = clear_corrections(conn, where.target)
@@ -87,16 +89,27 @@ def _changes(args: argparse.Namespace) -> dict[str, str]:
     given = {"speaker": args.speaker, "outlet": args.outlet, "voice": args.voice, "kind": args.kind}
     wrong = [k for k, v in given.items() if v is not None and k not in allowed]
     if wrong:
-        raise BadCorrection(f"a {args.what} has no --{wrong[0]}; use {', '.join('--' + a for a in allowed)}")
+        raise BadCorrection(
+            f"a {args.what} has no --{wrong[0]}; use {', '.join('--' + a for a in allowed)}"
+        )
     names = {"outlet": "cited_outlet"}
     return {names.get(k, k): v.strip() for k, v in given.items() if v is not None and v.strip()}
 
 
 def _report(args: argparse.Namespace, where: Located, fields: dict[str, str], done: str) -> None:
     if args.json:
-        print_json({"target": where.target, "file": where.file, "start": where.start,
-                    "end": where.end, "corrections": fields, "status": done})
+        print_json(
+            {
+                "target": where.target,
+                "file": where.file,
+                "start": where.start,
+                "end": where.end,
+                "corrections": fields,
+                "status": done,
+            }
+        )
         return
-    print(f"{done}: {args.what} {args.id} “{one_line(where.text, 70)}” [{one_line(where.file)} @{where.start}]")
+    shown = one_line(where.text, 70)
+    print(f"{done}: {args.what} {args.id} “{shown}” [{one_line(where.file)} @{where.start}]")
     for key, value in fields.items():
         print(f"    {key} = {one_line(value)}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from iraqtui.cli.common import settings
 from iraqtui.ingest.pipeline import IngestOptions, IngestReport, Progress, ingest, known_paths
-from iraqtui.store.db import open_db
+from iraqtui.store.db import open_db, require_writable
 from iraqtui.textsafe import one_line
 
 
@@ -32,6 +32,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = settings(args)
+    require_writable(config.db_path, "ingest")
     db = open_db(config.db_path)
     try:
         paths: list[Path] = list(args.paths) or known_paths(db.conn) or [config.seeds_dir]

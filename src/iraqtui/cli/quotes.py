@@ -102,5 +102,7 @@ def print_hit(hit: QuoteHit) -> None:
         how = "same words" if not c.differs else "differs: " + "; ".join(c.differs[:4])
         if c.covers < 0.8:
             how = f"{c.covers:.0%} of it; {how}"
-        print(f"       also in {one_line(c.outlet or c.file)} [{one_line(c.file)} @{c.start}] "
-              f"({one_line(how, 90)})")
+        print(
+            f"       also in {one_line(c.outlet or c.file)} [{one_line(c.file)} @{c.start}] "
+            f"({one_line(how, 90)})"
+        )

@@ -28,7 +28,7 @@ TITLES = frozenset(
     rev hon pres president vice vp prime minister ministers ambassador general colonel major
     lieutenant captain sergeant admiral commander governor senator representative sheikh
     shaikh sheik ayatollah grand imam sayyid king queen prince emir chairman secretary judge
-    justice mayor chief deputy spokesman professor doctor retired ret""".split()
+    justice mayor chief deputy spokesman professor doctor retired ret pm cleric""".split()
 )
 # Capitalised only because they start a sentence or a heading; never a name on their own.
 COMMON = frozenset(
@@ -52,6 +52,7 @@ CALENDAR = frozenset(
     may june july august september october november december jan feb mar apr jun jul aug
     sep sept oct nov dec""".split()
 )
+_NOT_A_NAME = TITLES | COMMON | CALENDAR
 # Lower-case words inside names: "al Sadr", "bin Laden" may start one; "Times of London",
 # "Ludwig van Beethoven" only join two capitalised words.
 LEADING_PARTICLES = frozenset("al el bin ibn bint abu abd".split())
@@ -68,6 +69,7 @@ _NAMEISH = re.compile(
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’])")
 _CONTRACTION = re.compile(r"['’](?:s|d|ll|ve|re|m|t)$|n['’]t$", re.IGNORECASE)
 _OPENERS = " \t\"“‘'([«—–-*>"
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class _Context:
     """What the stages below ask of a document, each computed once."""
 
     doc: Document
+    index: AliasIndex
     starts: list[int] = field(default_factory=list)
     headline_cache: dict[int, bool] = field(default_factory=dict)
 
@@ -139,6 +142,8 @@ class _Context:
             j -= 1
         if j < 0 or text[j] in "\n\r!?…:":
             return True
+        if "—" in text[j + 1 : pos] or "--" in text[j + 1 : pos]:
+            return True  # after a dateline: "BASRA, Iraq — Fighting spread ..."
         if text[j] in "”\"’'" and j > 0 and text[j - 1] in ".!?…":
             return True
         if text[j] != ".":
@@ -167,7 +172,7 @@ class _Context:
 def find_mentions(doc: Document, gazetteer: Gazetteer) -> tuple[list[Mention], list[Candidate]]:
     """Every actor mention in the body of `doc`, and the capitalised names that matched none."""
     index = gazetteer.index()
-    ctx = _Context(doc)
+    ctx = _Context(doc, index)
     exact = _exact_mentions(doc.text, index, ctx)
     fuzzy, candidates = _discover(doc.text, index, ctx, exact)
     mentions = [m for m in [*exact, *fuzzy] if not ctx.in_boilerplate(m.start, m.end)]
@@ -177,7 +182,7 @@ def find_mentions(doc: Document, gazetteer: Gazetteer) -> tuple[list[Mention], l
 
 
 def _exact_mentions(text: str, index: AliasIndex, ctx: _Context) -> list[Mention]:
-    found: list[tuple[int, int, AliasEntry]] = []
+    found: list[tuple[int, int, AliasEntry | None]] = []
     for start, end, indexes in index.matches(fold(text)):
         if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
             continue
@@ -187,10 +192,12 @@ def _exact_mentions(text: str, index: AliasIndex, ctx: _Context) -> list[Mention
             continue
         if _common_word_at_start(entry, surface, start, ctx):
             continue
-        found.append((start, end, entry))
+        # Someone else's family name still covers the names inside it ("Sadr" in "al-Sadr").
+        found.append((start, end, None if _other_bearer(entry, start, ctx) else entry))
     return [
         Mention(ctx.sentence_of(s), s, e, text[s:e], entry.actor, entry.method, 100.0)
         for s, e, entry in _longest_first(found)
+        if entry is not None
     ]
 
 
@@ -202,14 +209,36 @@ def _common_word_at_start(entry: AliasEntry, surface: str, start: int, ctx: _Con
     return surface.lower() in ctx.lower_words and ctx.is_initial(start)
 
 
+def _other_bearer(entry: AliasEntry, start: int, ctx: _Context) -> bool:
+    """A family name ("al-Sadr") after a given name the gazetteer does not know ("Mohammed
+    Sadiq al-Sadr") names someone else: it is left to discovery."""
+    index = ctx.index
+    own_names = index.family_names.get((entry.actor, fold(entry.alias)))
+    if own_names is None:
+        return False
+    before = _WORD_BEFORE.search(ctx.doc.text, max(0, start - 40), start)
+    if before is None or not before.group(1)[0].isupper():
+        return False
+    word = before.group(1)
+    bare = word.lower().rstrip(".")
+    return not (
+        word.endswith(("'s", "’s"))
+        or bare in _NOT_A_NAME
+        or bare in ctx.lower_words
+        or fuzzy_key(word) in own_names
+        or index.is_alias(fold(word))
+        or fuzzy_key(word) in index.ignore
+    )
+
+
 def _longest_first(
-    found: list[tuple[int, int, AliasEntry]],
-) -> list[tuple[int, int, AliasEntry]]:
+    found: list[tuple[int, int, AliasEntry | None]],
+) -> list[tuple[int, int, AliasEntry | None]]:
     """Non-overlapping matches, longer ones first, then leftmost."""
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
     starts: list[int] = []
     ends: list[int] = []
-    kept: list[tuple[int, int, AliasEntry]] = []
+    kept: list[tuple[int, int, AliasEntry | None]] = []
     for start, end, entry in found:
         i = bisect.bisect_left(starts, start)
         if i > 0 and ends[i - 1] > start:

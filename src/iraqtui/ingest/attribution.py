@@ -42,8 +42,10 @@ _DETERMINERS = frozenset(
     "a an the one some several many two three four his her their its our local other another "
     "senior top most".split()
 )
-_PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|an|ar|bin|ibn|abu|de|da|di|van|von|der|du|le|la)$|"
-                       r"^(?:al|el)-[A-Z]")
+_PARTICLE = re.compile(
+    r"^(?:al|el|ad|as|ash|an|ar|bin|ibn|abu|de|da|di|van|von|der|du|le|la)$|"
+    r"^(?:al|el)-[A-Z]"
+)
 MAX_NP_TOKENS = 14
 
 
@@ -82,9 +84,9 @@ def np_before(text: str, lo: int, verb_at: int) -> tuple[int, int] | None:
     taken: list[tuple[int, int, str]] = []
     relative = False
     for i in range(len(toks) - 1, -1, -1):
-        s, e, tok = toks[i]
+        tok = toks[i][2]
         low = tok.lower()
-        if tok in ",:;—–()“”\"" and not relative:
+        if tok in ',:;—–()“”"' and not relative:
             break
         if low in _RELATIVE:
             relative = True  # "a resident who used to work …": keep going to the head noun
@@ -92,9 +94,11 @@ def np_before(text: str, lo: int, verb_at: int) -> tuple[int, int] | None:
             continue
         if low in _STOP:
             break
-        if low == "and" and not (taken and _is_cap(taken[-1][2]) and i > 0 and _is_cap(toks[i - 1][2])):
+        if low == "and" and not (
+            taken and _is_cap(taken[-1][2]) and i > 0 and _is_cap(toks[i - 1][2])
+        ):
             break
-        if relative and tok in ",:;—–()“”\"":
+        if relative and tok in ',:;—–()“”"':
             break
         taken.append(toks[i])
         if len(taken) >= MAX_NP_TOKENS:
@@ -109,7 +113,7 @@ def np_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
     toks = _tokens(text, start, hi)
     taken: list[tuple[int, int, str]] = []
     for s, e, tok in toks:
-        if tok in ";()“”\"" or (tok.endswith(".") and e >= hi):
+        if tok in ';()“”"' or (tok.endswith(".") and e >= hi):
             if tok.endswith(".") and len(tok) > 1:
                 taken.append((s, e - 1, tok[:-1]))
             break
@@ -132,13 +136,15 @@ def classify(text: str, start: int, end: int, resolver: Resolver) -> Ref | None:
         return None
     end = start + len(phrase)
     first = phrase.split()[0].lower().strip("’'")
-    if phrase.lower() in PRONOUNS or re.sub(r"[’'].*$", "", first) in PRONOUNS and len(phrase.split()) == 1:
+    if phrase.lower() in PRONOUNS or (
+        re.sub(r"[’'].*$", "", first) in PRONOUNS and len(phrase.split()) == 1
+    ):
         return Ref(re.sub(r"[’'].*$", "", phrase), start, start + len(phrase), "pronoun")
     if resolver.is_outlet(phrase):
         return Ref(phrase, start, end, "outlet")
     words = phrase.split()
-    if first in _DETERMINERS or all(not w[:1].isupper() for w in words[1:]) and not _name_like(
-        text, start, words, resolver
+    if first in _DETERMINERS or (
+        all(not w[:1].isupper() for w in words[1:]) and not _name_like(text, start, words, resolver)
     ):
         return Ref(phrase, start, end, "description")
     return Ref(phrase, start, end, "name")
@@ -192,7 +198,10 @@ class Context:
         of = re.search(r"\s+of\s+(?:the\s+)?(.+)$", ref.surface)
         outlet = None
         surface = ref.surface
-        if of and (self.resolver.is_outlet(of.group(1)) or self.resolver.outlets_in(of.group(1), 0, len(of.group(1)))):
+        if of and (
+            self.resolver.is_outlet(of.group(1))
+            or self.resolver.outlets_in(of.group(1), 0, len(of.group(1)))
+        ):
             outlet = self.resolver.outlet_name(of.group(1))
             surface = surface[: of.start()]
         parts = [p for p in re.split(r"\s+and\s+", surface) if p]
@@ -213,9 +222,9 @@ class Context:
         core = name_core(phrase)
         for m in self.mentions:
             actor = self.resolver.actors.get(m.actor)
-            if actor and actor.type == "person" and m.start <= at + len(phrase) and m.end >= at:
-                if m.surface in phrase:
-                    return actor.name, actor.name
+            overlaps = m.start <= at + len(phrase) and m.end >= at
+            if actor and actor.type == "person" and overlaps and m.surface in phrase:
+                return actor.name, actor.name
         found = self.resolver.actor(core)
         if found is not None and found.type == "person":
             return found.name, found.name
@@ -237,7 +246,9 @@ class Context:
     def _pronoun(self, ref: Ref) -> Attribution:
         if ref.surface.lower() in ("i", "we"):
             return Attribution(None, None, None, 0.2, "first-person")
-        people = person_positions(self.text, self.window_start, ref.start, self.mentions, self.resolver)
+        people = person_positions(
+            self.text, self.window_start, ref.start, self.mentions, self.resolver
+        )
         if not people:
             return Attribution(None, None, None, 0.2, "pronoun-unresolved")
         _, _, surface, actor = people[-1]
@@ -258,7 +269,11 @@ class Context:
             )
             if earlier:
                 phrase = earlier[-1].group(0)
-        return phrase[:1].lower() + phrase[1:] if phrase.split()[0] in ("A", "An", "The", "One") else phrase
+        return (
+            phrase[:1].lower() + phrase[1:]
+            if phrase.split()[0] in ("A", "An", "The", "One")
+            else phrase
+        )
 
 
 def tag_after(text: str, close: int, hi: int) -> tuple[int, int, str] | None:

@@ -23,6 +23,9 @@ from iraqtui.models import EventDef
 EVENTS_NAME = "events.toml"
 _KEY = re.compile(r"^[a-z0-9_]+$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+# Bump when events.py changes what it assigns: the fingerprint, and so each source's
+# analysis key, changes with it and sources are re-analysed.
+ASSIGNER_VERSION = "2"
 _EVENT_KEYS = {
     "key",
     "label",
@@ -81,7 +84,7 @@ def load_catalogue(path: Path) -> Catalogue:
             )
         seen.add(event.key)
         events.append(event)
-    digest = hashlib.sha256(toml.raw.encode()).hexdigest()
+    digest = hashlib.sha256(toml.raw.encode() + ASSIGNER_VERSION.encode()).hexdigest()
     return Catalogue(tuple(events), digest)
 
 
@@ -142,9 +145,18 @@ def _date(toml: Toml, value: object, key: str, where: str) -> str | None:
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()  # an unquoted TOML date
-    if isinstance(value, str) and _DATE.match(value):
+    if isinstance(value, str) and _DATE.match(value) and _real_date(value):
         return value
     raise toml.error(f"{where}: '{key}' must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}", key)
+
+
+def _real_date(value: str) -> bool:
+    """Whether a YYYY, YYYY-MM or YYYY-MM-DD string names a day or month that exists."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
 
 
 # --- words and stems ------------------------------------------------------------------------

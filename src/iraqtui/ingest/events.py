@@ -271,7 +271,10 @@ def _context(
             # holds what "They" means, so it shares the events of "They ..." unless it has
             # events of its own.
             inherit(after.seq, before.seq, "previous sentence")
-            if before.seq not in strict_events:
+            # Only a sentence that opens by pointing back lends its events to the one before:
+            # in "Meanwhile the Mahdi Army says it will fight", "it" is the Mahdi Army.
+            opens = bool(tokens[after.seq]) and tokens[after.seq][0] in POINTING_BACK
+            if opens and before.seq not in strict_events:
                 inherit(before.seq, after.seq, "next sentence points back")
         if doc.sentence_text(before).rstrip().endswith(":") and before.seq not in strict_events:
             inherit(before.seq, after.seq, "introduces next")

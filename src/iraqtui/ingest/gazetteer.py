@@ -34,7 +34,7 @@ ACTOR_TYPES = (
 )
 _ACTOR_KEYS = {"name", "type", "aliases", "affiliation", "description", "demonyms"}
 # Bump when matching changes what it finds: the fingerprint then changes and sources re-analyse.
-MATCHER_VERSION = "1"
+MATCHER_VERSION = "2"
 
 # A fuzzy match needs this rapidfuzz ratio, at most this many edits, and this many letters:
 # "Mahi Army" (94.7), "al Mailiki" (94.7), "Khameini" (87.5) resolve; "Badr"/"Sadr",
@@ -166,6 +166,7 @@ class AliasIndex:
                     self.buckets.setdefault(signature(key), []).append((key, actor.name))
         for key, indexes in by_key.items():
             self.automaton.add_word(key, tuple(indexes))
+        self.family_names = _family_names(actors)
         self.empty = not by_key
         if not self.empty:
             self.automaton.make_automaton()
@@ -184,6 +185,33 @@ class AliasIndex:
             length = len(self.entries[indexes[0]].alias)
             found.append((last + 1 - length, last + 1, indexes))
         return found
+
+
+def _family_names(actors: tuple[Actor, ...]) -> dict[tuple[str, str], frozenset[str]]:
+    """(person, folded spelling) for each one-word alias that ends a longer name of the same
+    person ("Sadr", "al-Hakim", "Bush"): other people bear it too ("Mohammed Sadiq al-Sadr",
+    "Ammar al-Hakim", "Laura Bush"). Each maps to the words of that person's own names
+    ("Abdul Aziz Hakim" is still Abdul Aziz al-Hakim)."""
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for actor in actors:
+        if actor.type != "person":
+            continue
+        names = (actor.name, *actor.aliases)
+        endings: set[str] = set()
+        for name in names:
+            if " " in name.strip():
+                last = name.split()[-1]
+                endings.add(last.casefold())
+                if _PARTICLE_HYPHEN.match(last):
+                    endings.add(last.split("-", 1)[1].casefold())
+        own = frozenset(w for n in names for w in fuzzy_key(n).split())
+        for name in names:
+            if " " not in name.strip() and name.casefold() in endings:
+                out.update(((actor.name, fold(s)), own) for s in spellings(name))
+    return out
+
+
+_PARTICLE_HYPHEN = re.compile(r"^(?:al|el)-\w", re.IGNORECASE)
 
 
 def fuzzy_resolve(index: AliasIndex, key: str) -> tuple[str, float] | None:

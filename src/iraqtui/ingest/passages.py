@@ -141,10 +141,11 @@ def _start(
     para = text[body[i].start : body[i].end]
     if para.lstrip().startswith(">"):
         return "block-marker", 0.95
-    if intros[i] is not None and intros[i][0] == "after-colon" and i + 1 < len(body):
+    here, before = intros[i], intros[i - 1] if i > 0 else None
+    if here is not None and here[0] == "after-colon" and i + 1 < len(body):
         return None  # an introduction is the blogger speaking, not the passage
-    if i > 0 and intros[i - 1] is not None:
-        method, confidence = intros[i - 1]
+    if before is not None:
+        method, confidence = before
         if owns[i] == 0 or (method == "after-colon" and news[i] > owns[i]):
             return method, confidence
     if owns[i] == 0 and news[i] >= 1 and len(para) >= 120 and _ELLIPSIS_END.search(para):
@@ -166,6 +167,5 @@ def _continues(
     para = text[body[j].start : body[j].end]
     if para.lstrip().startswith(">"):
         return True
-    if owns[j] > 0 or intros[j] is not None:
-        return False
-    return True
+    # Neutral paragraphs (no cue either way) carry the run on: pasted news often has none.
+    return owns[j] == 0 and intros[j] is None

@@ -301,10 +301,7 @@ class _Batch:
         self.report.warnings.extend((task.name, w) for w in analysis.warnings)
         detail = f"{len(analysis.doc.paragraphs)} paragraphs"
         self._tell(Progress(self.done, self.total, task.name, "ingested", detail))
-        if (
-            self.sources >= BATCH_SOURCES
-            or time.perf_counter() - self.open_since >= BATCH_SECONDS
-        ):
+        if self.sources >= BATCH_SOURCES or time.perf_counter() - self.open_since >= BATCH_SECONDS:
             self.commit()
 
     def _ids(self, root: str) -> tuple[dict[str, int], dict[str, int]]:

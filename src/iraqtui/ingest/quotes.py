@@ -76,8 +76,11 @@ def extract_quotes(doc: Document, mentions: list[Mention], gazetteer: Gazetteer)
     if not body:
         return []
     where = _Doc(doc, body)
-    marked = [q for q in find_marked(text, [(p.start, p.end) for p in body])
-              if not _in_boilerplate(doc, q.start, q.end)]
+    marked = [
+        q
+        for q in find_marked(text, [(p.start, p.end) for p in body])
+        if not _in_boilerplate(doc, q.start, q.end)
+    ]
     runs = find_passages(text, body, marked)
     ctx = Context(text, resolver, list(mentions), 0)
     out: list[Quote] = []
@@ -91,7 +94,10 @@ def extract_quotes(doc: Document, mentions: list[Mention], gazetteer: Gazetteer)
     for q in marked:
         p_index = where.paragraph_index(q.open_at)
         ctx.window_start = body[max(0, p_index - 2)].start
-        if previous is not None and where.paragraph_index(previous[0]) not in (p_index, p_index - 1):
+        if previous is not None and where.paragraph_index(previous[0]) not in (
+            p_index,
+            p_index - 1,
+        ):
             previous = None
         kind, attribution = _attribute(text, q, where, ctx, quote_spans, previous)
         enclosing = next((p for lo, hi, p in passage_of if lo <= q.start and q.end <= hi), None)
@@ -151,7 +157,9 @@ def _attribute(
         if ref is not None:
             attribution = _with_confidence(ctx.resolve(ref), 1.0, f"tag-after-{after[2]}")
     if attribution.speaker is None and attribution.outlet is None:
-        before = tag_before(text, max(s_lo, q.open_at - _VERB_REACH), q.open_at, labels=kind == "term")
+        before = tag_before(
+            text, max(s_lo, q.open_at - _VERB_REACH), q.open_at, labels=kind == "term"
+        )
         if before is not None:
             ref = classify(text, before[0], before[1], ctx.resolver)
             if ref is not None:
@@ -192,14 +200,24 @@ def _inherit(
         return announced
     if previous is not None:
         a = previous[1]
-        return Attribution(a.speaker, a.speaker_actor, a.outlet, round(a.confidence * 0.85, 3),
-                           "continues-previous")
+        return Attribution(
+            a.speaker,
+            a.speaker_actor,
+            a.outlet,
+            round(a.confidence * 0.85, 3),
+            "continues-previous",
+        )
     return current
 
 
 def _with_confidence(a: Attribution, factor: float, method: str) -> Attribution:
-    return Attribution(a.speaker, a.speaker_actor, a.outlet, round(a.confidence * factor, 3),
-                       f"{method}:{a.method}")
+    return Attribution(
+        a.speaker,
+        a.speaker_actor,
+        a.outlet,
+        round(a.confidence * factor, 3),
+        f"{method}:{a.method}",
+    )
 
 
 def _replace_outlet(a: Attribution, outlet: str | None) -> Attribution:
@@ -271,9 +289,7 @@ def _passage_quote(text: str, run: PassageRun, where: _Doc, ctx: Context) -> Quo
     )
 
 
-_RECIPIENT = re.compile(
-    r"(?:tells?|told|interview with|speaking to|spoke to|said to)\s+$|to\s+$"
-)
+_RECIPIENT = re.compile(r"(?:tells?|told|interview with|speaking to|spoke to|said to)\s+$|to\s+$")
 _SELF = re.compile(r"^\s+(?:has|have|had|was|is|could|cannot|can|learned|has learned)\b")
 
 
@@ -306,7 +322,10 @@ def _reporting_outlet(text: str, lo: int, hi: int, ctx: Context) -> str | None:
             found.append((s, name))
     for s, e, _, actor in person_positions(text, lo, hi, ctx.mentions, ctx.resolver):
         outlet = ctx.resolver.media_affiliation(actor)
-        if outlet and re.match(r"(?:\s+and\s+[A-Z][\w’'-]+)?\s+(?:notes?|writes?|wrote|reports?|says?|said)\b", text[e : e + 40]):
+        if outlet and re.match(
+            r"(?:\s+and\s+[A-Z][\w’'-]+)?\s+(?:notes?|writes?|wrote|reports?|says?|said)\b",
+            text[e : e + 40],
+        ):
             found.append((s, outlet))
     return max(found)[1] if found else None
 

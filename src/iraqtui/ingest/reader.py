@@ -80,14 +80,22 @@ def decode(data: bytes) -> Decoded | str:
         return "empty file"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return Decoded(data.decode("utf-16"), "utf-16", digest, len(data), "decoded as UTF-16")
+            wide = data.decode("utf-16")
         except UnicodeDecodeError:
             return "not text (a broken UTF-16 byte-order mark)"
+        # The same refusals as for UTF-8 below, judged on the decoded characters.
+        if not wide.strip():
+            return "empty file"
+        if "\x00" in wide:
+            return "binary file (contains NUL characters)"
+        return Decoded(wide, "utf-16", digest, len(data), "decoded as UTF-16")
     if b"\x00" in data:
         return "binary file (contains NUL bytes)"
     try:
         text = data.decode("utf-8-sig")
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        if not text.strip():
+            return "empty file"  # a byte-order mark and nothing else
         return Decoded(text, encoding, digest, len(data))
     except UnicodeDecodeError as exc:
         first_bad = exc.start

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from zlib import crc32
 
 from iraqtui.models import ReuseInput, ReuseSpan
 
@@ -47,7 +48,10 @@ def words_of(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
 
 def fingerprints(words: tuple[str, ...]) -> set[int]:
     """Winnowed shingle hashes: the minimum of every window of WINDOW shingles."""
-    hashes = [hash(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    # crc32, not hash(): Python's string hash changes per process, and the same corpus must
+    # give the same clusters on every ingest.
+    encoded = [w.encode("utf-8") for w in words]
+    hashes = [crc32(b" ".join(encoded[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
     if len(hashes) <= WINDOW:
         return {min(hashes)} if hashes else set()
     return {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
@@ -77,8 +81,7 @@ def aligned_stretches(
     if current is not None:
         out.append((current[0], current[1], current[2], current[3], current[4]))
     return [
-        s for s in out
-        if s[4] >= MIN_WORDS and s[4] >= MIN_MATCH * max(s[1] - s[0], s[3] - s[2])
+        s for s in out if s[4] >= MIN_WORDS and s[4] >= MIN_MATCH * max(s[1] - s[0], s[3] - s[2])
     ]
 
 
@@ -150,8 +153,12 @@ def find_reuse(inputs: Iterable[ReuseInput]) -> list[ReuseSpan]:
     for a, b in sorted(pairs):
         pa, pb = paras[a], paras[b]
         for a0, a1, b0, b1, _ in aligned_stretches(pa.words, pb.words):
-            na = clusters.add(pa.source_id, pa.start + pa.offsets[a0][0], pa.start + pa.offsets[a1 - 1][1])
-            nb = clusters.add(pb.source_id, pb.start + pb.offsets[b0][0], pb.start + pb.offsets[b1 - 1][1])
+            na = clusters.add(
+                pa.source_id, pa.start + pa.offsets[a0][0], pa.start + pa.offsets[a1 - 1][1]
+            )
+            nb = clusters.add(
+                pb.source_id, pb.start + pb.offsets[b0][0], pb.start + pb.offsets[b1 - 1][1]
+            )
             clusters.union(na, nb)
     clusters.join_overlaps()
     return _spans(clusters)

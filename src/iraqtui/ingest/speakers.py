@@ -151,12 +151,12 @@ def person_positions(
         actor = resolver.actors.get(m.actor)
         if lo <= m.start < hi and actor is not None and actor.type == "person":
             out.append((m.start, m.end, m.surface, actor.name))
-    for m in _TITLED_NAME.finditer(text, lo, hi):
-        group = 1 if m.group(1) else 2
-        s, e = m.start(group), m.end(group)
+    for titled in _TITLED_NAME.finditer(text, lo, hi):
+        group = 1 if titled.group(1) else 2
+        s, e = titled.start(group), titled.end(group)
         if any(a < e and s < b for a, b, _, _ in out):
             continue
-        surface = m.group(group)
+        surface = titled.group(group)
         actor = resolver.actor(surface)
         out.append((s, e, surface, actor.name if actor and actor.type == "person" else None))
     for actor_name, (s, e) in _alias_scan(text, lo, hi, resolver):
@@ -165,10 +165,13 @@ def person_positions(
     return sorted(out)
 
 
-def _alias_scan(text: str, lo: int, hi: int, resolver: Resolver) -> list[tuple[str, tuple[int, int]]]:
+def _alias_scan(
+    text: str, lo: int, hi: int, resolver: Resolver
+) -> list[tuple[str, tuple[int, int]]]:
     """Person aliases found directly, so pronouns resolve even before actor mentions exist."""
-    pattern = _person_pattern(tuple(sorted(a for a, x in resolver.by_alias.items()
-                                           if x.type == "person" and len(a) > 3)))
+    pattern = _person_pattern(
+        tuple(sorted(a for a, x in resolver.by_alias.items() if x.type == "person" and len(a) > 3))
+    )
     if pattern is None:
         return []
     folded = text[lo:hi].translate(_FOLD).replace("-", " ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from iraqtui.models import Document, Quote, Sentence, SentenceVoice
 
+
 def _covered(doc: Document, sentence: Sentence, spans: list[tuple[int, int]]) -> float:
     """Share of the sentence's letters and digits that lie inside the spans."""
     total = sum(1 for ch in doc.text[sentence.start : sentence.end] if ch.isalnum())

@@ -93,7 +93,9 @@ def clear_corrections(conn: sqlite3.Connection, target: str, field: str | None =
     return cursor.rowcount
 
 
-def corrections(conn: sqlite3.Connection, targets: list[str] | None = None) -> dict[str, dict[str, str]]:
+def corrections(
+    conn: sqlite3.Connection, targets: list[str] | None = None
+) -> dict[str, dict[str, str]]:
     """target -> field -> value, newest correction first wins; all targets when none given."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
     if targets is not None and not targets:

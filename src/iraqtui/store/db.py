@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
-from iraqtui.errors import DatabaseBusy, DatabaseMissing, NotADatabase, SchemaTooNew
+from iraqtui.errors import (
+    DatabaseBusy,
+    DatabaseMissing,
+    NotADatabase,
+    ReadOnlyDatabase,
+    SchemaTooNew,
+)
 from iraqtui.store import schema
 
 BUSY_TIMEOUT_S = 30.0
@@ -17,16 +25,69 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     """A raw connection: foreign keys on and a generous busy timeout."""
     target = Path(path)
     if readonly:
-        conn = sqlite3.connect(
-            f"{target.resolve().as_uri()}?mode=ro",
-            uri=True,
-            timeout=BUSY_TIMEOUT_S,
-            check_same_thread=False,
-        )
+        conn = _connect_readonly(target)
     else:
         conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _connect_readonly(target: Path) -> sqlite3.Connection:
+    uri = target.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if _writable(target.resolve().parent):
+            raise
+    # A WAL database in a folder we cannot write to: SQLite cannot make its -shm file.
+    # Nobody can be writing to it (that would need the same file), so read it as immutable.
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+    )
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process can write `path` (asked of the OS, so it holds for root too)."""
+    if path.is_dir():
+        return os.access(path, os.W_OK | os.X_OK, effective_ids=True) and _probe_dir(path)
+    try:
+        handle = os.open(path, os.O_RDWR)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return False
+        raise
+    os.close(handle)
+    return True
+
+
+def _probe_dir(path: Path) -> bool:
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            return True
+    except OSError:
+        return False
+
+
+def is_read_only(path: Path | str) -> bool:
+    """An existing database file this process may read but not write."""
+    target = Path(path)
+    return target.is_file() and not _writable(target)
+
+
+def require_writable(path: Path | str, what: str) -> None:
+    """Refuse early, in one sentence, a command that must write to a read-only database."""
+    if is_read_only(path):
+        raise ReadOnlyDatabase(
+            f"{path}: the database file is read-only, and {what} needs to write to it; "
+            "check its permissions or copy it somewhere writable"
+        )
 
 
 def open_db(
@@ -34,9 +95,12 @@ def open_db(
 ) -> sqlite_utils.Database:
     """Open (and if allowed create or migrate) the database at `path`.
 
-    A newer schema or a file that is not SQLite is refused before anything is written.
+    A newer schema or a file that is not SQLite is refused before anything is written. A
+    file this process cannot write is opened read-only (see `is_read_only` for a notice).
     """
     target = Path(path)
+    if not readonly and is_read_only(target):
+        readonly = True
     if not target.exists() and (readonly or not create):
         raise DatabaseMissing(f"{target}: no such database (run `iraqtui ingest` to build one)")
     if target.exists() and target.is_dir():
@@ -50,6 +114,11 @@ def open_db(
             raise SchemaTooNew(
                 f"{target}: written by a newer iraqtui (schema {version}, this one reads "
                 f"{schema.SCHEMA_VERSION}); upgrade iraqtui or use another --db. Left untouched."
+            )
+        if readonly and version < schema.SCHEMA_VERSION:
+            raise ReadOnlyDatabase(
+                f"{target}: written by an older iraqtui and read-only, so it cannot be "
+                "upgraded; make it writable or copy it somewhere writable"
             )
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")

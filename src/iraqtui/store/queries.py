@@ -105,6 +105,11 @@ def outlets(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+# Ranked search reads this many more ids than asked for, so that a few boilerplate
+# paragraphs among the best-ranked can be dropped without running the query again.
+RANK_SLACK = 50
+
+
 def search_paragraphs(
     conn: sqlite3.Connection,
     match: str,
@@ -113,7 +118,129 @@ def search_paragraphs(
     outlet: str | None = None,
     include_boilerplate: bool = False,
 ) -> list[SearchHit]:
-    """BM25-ranked paragraphs for an FTS5 MATCH expression (raises on a malformed one)."""
+    """BM25-ranked paragraphs for an FTS5 MATCH expression (raises on a malformed one).
+
+    Ranking every match is the cost (about a second for a common word at a million
+    paragraphs), so it runs once, on the FTS table alone, exactly as the raw ranked query
+    does; columns and snippets are then fetched for the best rows only. Only when boilerplate
+    crowds out the best rows, or an outlet is given, does the filter join the ranking.
+    """
+    if outlet is None:
+        wanted = limit if include_boilerplate else limit + RANK_SLACK
+        ranked = conn.execute(
+            "SELECT rowid, rank FROM paragraphs_fts WHERE paragraphs_fts MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (match, wanted),
+        ).fetchall()
+        if not include_boilerplate:
+            flagged = _boilerplate_among(conn, [int(r[0]) for r in ranked])
+            kept = [r for r in ranked if r[0] not in flagged]
+            if len(kept) < limit and len(ranked) == wanted:
+                return _ranked_with_filters(conn, match, limit, outlet, include_boilerplate)
+            ranked = kept
+        return [h for h, _ in hits_for_ids(conn, match, ranked[:limit])]
+    return _ranked_with_filters(conn, match, limit, outlet, include_boilerplate)
+
+
+def _boilerplate_among(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
+    rows = conn.execute(
+        "SELECT id FROM paragraphs WHERE boilerplate = 1 AND id IN "
+        "(SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
+    return {int(r[0]) for r in rows}
+
+
+def hits_for_ids(
+    conn: sqlite3.Connection, match: str, ranked: Sequence[tuple[int, float]]
+) -> list[tuple[SearchHit, bool]]:
+    """(hit, is boilerplate) for (paragraph id, rank) pairs found by `match`, in that order.
+
+    No bm25() here: called on a rowid lookup it rescans the whole doclist of every term
+    (for its document frequency) once per row, which costs as much as the ranking did.
+    """
+    if not ranked:
+        return []
+    rows = fetch(
+        conn,
+        f"""
+        WITH wanted(id, rank, pos) AS (
+            SELECT value ->> 0, value ->> 1, key FROM json_each(?)
+        )
+        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end, p.boilerplate,
+               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
+               wanted.rank AS rank
+        FROM wanted
+        CROSS JOIN paragraphs_fts ON paragraphs_fts.rowid = wanted.id
+        JOIN paragraphs p ON p.id = wanted.id
+        JOIN sources s ON s.id = p.source
+        WHERE paragraphs_fts MATCH ?
+        ORDER BY wanted.pos
+        """,
+        (json.dumps([list(pair) for pair in ranked]), match),
+    )
+    return [(_hit(r), bool(r["boilerplate"])) for r in rows]
+
+
+def first_paragraphs(
+    conn: sqlite3.Connection,
+    match: str,
+    *,
+    limit: int,
+    outlet: str | None = None,
+    include_boilerplate: bool = False,
+) -> tuple[list[SearchHit], bool]:
+    """The first `limit` matches in index order, unranked (rank 0.0), and whether that is
+    all of them.
+
+    FTS5 stops at the limit, so this takes about a millisecond for any word however common.
+    No bm25() here: its document frequencies cost a scan of each term's whole doclist (20 ms
+    for "the" at a million paragraphs), which is what this query exists to avoid.
+    """
+    where, params = _filters(match, outlet, include_boilerplate)
+    params.append(limit + 1)
+    rows = fetch(
+        conn,
+        f"""
+        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end,
+               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
+               0.0 AS rank
+        FROM paragraphs_fts
+        JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+        JOIN sources s ON s.id = p.source
+        WHERE {" AND ".join(where)}
+        LIMIT ?
+        """,
+        params,
+    )
+    return [_hit(r) for r in rows[:limit]], len(rows) <= limit
+
+
+def _ranked_with_filters(
+    conn: sqlite3.Connection,
+    match: str,
+    limit: int,
+    outlet: str | None,
+    include_boilerplate: bool,
+) -> list[SearchHit]:
+    where, params = _filters(match, outlet, include_boilerplate)
+    params.append(limit)
+    ids = conn.execute(
+        f"""
+            SELECT p.id, rank FROM paragraphs_fts
+            JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+            JOIN sources s ON s.id = p.source
+            WHERE {" AND ".join(where)}
+            ORDER BY rank LIMIT ?
+            """,
+        params,
+    ).fetchall()
+    return [h for h, _ in hits_for_ids(conn, match, ids)]
+
+
+def _filters(
+    match: str, outlet: str | None, include_boilerplate: bool
+) -> tuple[list[str], list[Any]]:
     where = ["paragraphs_fts MATCH ?"]
     params: list[Any] = [match]
     if not include_boilerplate:
@@ -121,35 +248,21 @@ def search_paragraphs(
     if outlet:
         where.append("s.outlet = ?")
         params.append(outlet)
-    params.append(limit)
-    rows = fetch(
-        conn,
-        f"""
-        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end,
-               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
-               bm25(paragraphs_fts) AS rank
-        FROM paragraphs_fts
-        JOIN paragraphs p ON p.id = paragraphs_fts.rowid
-        JOIN sources s ON s.id = p.source
-        WHERE {" AND ".join(where)}
-        ORDER BY rank LIMIT ?
-        """,
-        params,
+    return where, params
+
+
+def _hit(r: sqlite3.Row) -> SearchHit:
+    return SearchHit(
+        r["id"],
+        r["source"],
+        r["file"],
+        r["outlet"],
+        r["title"],
+        r["start"],
+        r["end"],
+        r["snippet"],
+        r["rank"],
     )
-    return [
-        SearchHit(
-            r["id"],
-            r["source"],
-            r["file"],
-            r["outlet"],
-            r["title"],
-            r["start"],
-            r["end"],
-            r["snippet"],
-            r["rank"],
-        )
-        for r in rows
-    ]
 
 
 def _json_dict(raw: object) -> dict[str, str]:

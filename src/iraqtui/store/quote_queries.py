@@ -58,11 +58,15 @@ def index_rows(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[tuple[in
 
 def index_fingerprint(conn: sqlite3.Connection) -> tuple[int, int, int]:
     """Changes whenever quotes are added, replaced or removed."""
-    row = conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(end), 0) FROM quotes").fetchone()
+    row = conn.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(end), 0) FROM quotes"
+    ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def quote_records(conn: sqlite3.Connection, ids: list[int], *, carriers: bool = True) -> list[QuoteRecord]:
+def quote_records(
+    conn: sqlite3.Connection, ids: list[int], *, carriers: bool = True
+) -> list[QuoteRecord]:
     """Full records for the given quote ids, in that order."""
     if not ids:
         return []
@@ -84,7 +88,9 @@ def quote_records(conn: sqlite3.Connection, ids: list[int], *, carriers: bool = 
     by_id: dict[int, QuoteRecord] = {}
     for r in rows:
         target = targets[int(r["id"])]
-        found = carriers_of(conn, int(r["source"]), int(r["start"]), int(r["end"])) if carriers else ()
+        found = (
+            carriers_of(conn, int(r["source"]), int(r["start"]), int(r["end"])) if carriers else ()
+        )
         via = None
         if not r["speaker"]:
             # Only a copy of (nearly) the whole quote lends its speaker.
@@ -111,7 +117,9 @@ def quote_records(conn: sqlite3.Connection, ids: list[int], *, carriers: bool = 
     return [by_id[i] for i in ids if i in by_id]
 
 
-def carriers_of(conn: sqlite3.Connection, source: int, start: int, end: int) -> tuple[QuoteCarrier, ...]:
+def carriers_of(
+    conn: sqlite3.Connection, source: int, start: int, end: int
+) -> tuple[QuoteCarrier, ...]:
     """Other sources carrying the words of [start, end): reuse clusters overlapping the span,
     and quotes elsewhere with the same words (short quotes below the reuse threshold)."""
     rows = fetch(
@@ -150,11 +158,14 @@ def carriers_of(conn: sqlite3.Connection, source: int, start: int, end: int) -> 
     return tuple(sorted(out.values(), key=lambda c: (c.source, c.start)))
 
 
-def _quote_over(conn: sqlite3.Connection, source: int, start: int, end: int) -> tuple[int | None, str | None]:
+def _quote_over(
+    conn: sqlite3.Connection, source: int, start: int, end: int
+) -> tuple[int | None, str | None]:
     """The speech quote (else any quote) of a source that covers most of [start, end)."""
     best: tuple[int, int, str | None] | None = None
     for qid, q_start, q_end, kind, speaker in conn.execute(
-        "SELECT id, start, end, kind, speaker FROM quotes WHERE source = ? AND start < ? AND end > ?",
+        "SELECT id, start, end, kind, speaker FROM quotes "
+        "WHERE source = ? AND start < ? AND end > ?",
         (source, end, start),
     ):
         overlap = min(end, q_end) - max(start, q_start)
@@ -176,7 +187,8 @@ def _same_words(conn: sqlite3.Connection, source: int, start: int, end: int) -> 
             conn,
             """
             SELECT q.id, q.source, q.start, q.end, q.speaker, s.file, s.outlet, s.display
-            FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid JOIN sources s ON s.id = q.source
+            FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
+            JOIN sources s ON s.id = q.source
             WHERE quotes_fts MATCH ? AND q.source != ? LIMIT 50
             """,
             (f"NEAR({phrase}, 3)" if len(words) > 1 else phrase, source),
@@ -189,9 +201,17 @@ def _same_words(conn: sqlite3.Connection, source: int, start: int, end: int) -> 
         other, _ = words_of(theirs)
         if other == words or (len(words) >= 6 and _contains(other, words)):
             out.append(
-                QuoteCarrier(int(r["source"]), str(r["file"]), r["outlet"], int(r["start"]),
-                             int(r["end"]), theirs, wording_diff(mine, theirs), int(r["id"]),
-                             r["speaker"])
+                QuoteCarrier(
+                    int(r["source"]),
+                    str(r["file"]),
+                    r["outlet"],
+                    int(r["start"]),
+                    int(r["end"]),
+                    theirs,
+                    wording_diff(mine, theirs),
+                    int(r["id"]),
+                    r["speaker"],
+                )
             )
     return out
 
@@ -215,3 +235,27 @@ def wording_diff(mine: str, theirs: str) -> tuple[str, ...]:
         elif op == "replace":
             out.append(f"{' '.join(a[a0:a1])!r} -> {' '.join(b[b0:b1])!r}")
     return tuple(sanitize(x) for x in out)
+
+
+def reuse_with_differences(
+    conn: sqlite3.Connection,
+) -> Iterator[tuple[int, int, int, int, tuple[str, ...]]]:
+    """(cluster, source, start, end, word changes from the cluster's first copy) per reuse row."""
+    reference: tuple[int, str] | None = None
+    for cluster, source, start, end, display in conn.execute(
+        """
+        SELECT r.cluster, r.source, r.start, r.end, substr(s.display, r.start + 1, r.end - r.start)
+        FROM reuse r JOIN sources s ON s.id = r.source ORDER BY r.cluster, r.source, r.start
+        """
+    ):
+        if reference is None or reference[0] != cluster:
+            reference = (int(cluster), str(display))
+            yield int(cluster), int(source), int(start), int(end), ()
+            continue
+        yield (
+            int(cluster),
+            int(source),
+            int(start),
+            int(end),
+            wording_diff(reference[1], str(display)),
+        )

@@ -82,8 +82,14 @@ def sync_events(conn: sqlite3.Connection, events: Iterable[EventDef]) -> dict[st
             "VALUES (?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT(key) DO UPDATE SET "
             "label = excluded.label, date = excluded.date, date_end = excluded.date_end, "
             "description = excluded.description, date_note = excluded.date_note",
-            (event.key, event.label, event.date, event.date_end, event.description,
-             event.date_note),
+            (
+                event.key,
+                event.label,
+                event.date,
+                event.date_end,
+                event.description,
+                event.date_note,
+            ),
         )
     return {str(k): int(i) for i, k in conn.execute("SELECT id, key FROM events")}
 

@@ -37,14 +37,17 @@ class IraqApp(App[None]):
 
     def on_mount(self) -> None:
         from iraqtui.tui.keys import load_keymap
-        from iraqtui.tui.screens.main import MainScreen
 
         keymap, problem = load_keymap()
         if keymap:
             self.set_keymap(keymap)
         if problem:
             self.notify(problem, severity="warning", markup=False)
-        self.push_screen(MainScreen())
+
+    def get_default_screen(self) -> MainScreen:
+        from iraqtui.tui.screens.main import MainScreen
+
+        return MainScreen()
 
     @property
     def main(self) -> MainScreen:

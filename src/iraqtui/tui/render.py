@@ -6,12 +6,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
 
 from iraqtui.models import ParagraphRow, SentenceRow
-from iraqtui.store.app_queries import AnnotationRow, ReaderDoc
 from iraqtui.textsafe import one_line, sanitize
+
+if TYPE_CHECKING:
+    from iraqtui.store.app_queries import AnnotationRow, ReaderDoc
 
 # Actor types are told apart by colour and, for NO_COLOR terminals, by text style.
 ACTOR_STYLES = {

@@ -74,12 +74,14 @@ class CompareScreen(Screen[None]):
         elif missing:
             names = "; ".join(one_line(m, 40) for m in missing)
             columns.append(CompareColumn(None, f"{len(missing)} other outlets", f"Silent: {names}"))
+        self._fit_columns(columns)  # widths set before mounting: one layout, not two
         holder = self.query_one("#compare-columns", HorizontalScroll)
-        await holder.remove_children()
-        await holder.mount_all(columns)
-        for column in columns:
-            column.show_quoted(self.quoted_shown)
-        self._fit_columns()
+        with self.app.batch_update():
+            await holder.remove_children()
+            await holder.mount_all(columns)
+        if not self.quoted_shown:
+            for column in columns:
+                column.show_quoted(False)
         self._title()
         if columns:
             columns[0].focus()
@@ -109,11 +111,10 @@ class CompareScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        self._fit_columns()
+        self._fit_columns(self.columns)
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, columns: list[CompareColumn]) -> None:
         """As many columns as fit at MIN_COLUMN cells or more; the rest scroll sideways."""
-        columns = self.columns
         if not columns:
             return
         width = self.size.width

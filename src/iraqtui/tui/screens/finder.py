@@ -28,7 +28,7 @@ QUOTE_MARKS = "“”\"'‘’ "
 def find(conn: sqlite3.Connection, query: str) -> tuple[str, list[QuoteHit]]:
     from iraqtui.analysis.quote_search import search_quotes
 
-    return query, search_quotes(conn, query, limit=50) if query.strip() else []
+    return query, search_quotes(conn, query, limit=30) if query.strip() else []
 
 
 def warm(conn: sqlite3.Connection) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,7 +16,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from iraqtui.tui.widgets.detail import DetailPane
 from iraqtui.tui.widgets.reader import Reader
-from iraqtui.tui.widgets.row_list import RowList
+from iraqtui.tui.widgets.row_list import Row, RowList
 from iraqtui.tui.widgets.sidebar import SECTIONS, Sidebar
 from iraqtui.tui.workers import app_of, fetch
 
@@ -26,12 +27,28 @@ if TYPE_CHECKING:
 NARROW = 110  # below this many columns the detail pane sits under the reader
 
 
+def load_sidebar(conn: sqlite3.Connection) -> tuple[Lists, dict[str, list[Row]]]:
+    """In the worker thread: the four lists and their rows, so the UI thread only swaps them."""
+    from iraqtui.tui.data import load_lists
+    from iraqtui.tui.widgets import sidebar as sb
+
+    lists = load_lists(conn)
+    rows = {
+        "sources": [sb.source_row(s) for s in lists.sources],
+        "actors": sb.actor_rows(lists.actors),
+        "events": [sb.event_row(e) for e in lists.events],
+        "quotes": [sb.quote_row(q) for q in lists.quotes],
+    }
+    return lists, rows
+
+
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(n), f"section('{name}')", name.title(), show=False, id=f"main.{name}")
             for n, name in enumerate(SECTIONS, start=1)
         ),
+        Binding("i", "filter", "Filter", id="main.filter"),
         Binding("slash", "search", "Search", key_display="/", id="main.search"),
         Binding("f", "find_quote", "Find quote", id="main.find_quote"),
         Binding("c", "compare", "Compare", id="main.compare"),
@@ -97,19 +114,14 @@ class MainScreen(Screen[None]):
         self.reload_lists()
 
     def reload_lists(self) -> None:
-        from iraqtui.tui.data import load_lists
+        fetch(self, load_sidebar, self._lists_loaded, group="lists", what="loading the lists")
 
-        fetch(self, load_lists, self._lists_loaded, group="lists", what="loading the lists")
-
-    def _lists_loaded(self, lists: Lists) -> None:
-        from iraqtui.tui.widgets import sidebar as sb
-
+    def _lists_loaded(self, loaded: tuple[Lists, dict[str, list[Row]]]) -> None:
+        lists, rows = loaded
         self.lists = lists
         side = self.query_one(Sidebar)
-        side.set_section_rows("sources", [sb.source_row(s) for s in lists.sources])
-        side.set_section_rows("actors", sb.actor_rows(lists.actors))
-        side.set_section_rows("events", [sb.event_row(e) for e in lists.events])
-        side.set_section_rows("quotes", [sb.quote_row(q) for q in lists.quotes])
+        for section, section_rows in rows.items():
+            side.set_section_rows(section, section_rows)
         n = len(lists.sources)
         self.query_one("#reader-title", Static).update(
             Content(
@@ -237,6 +249,9 @@ class MainScreen(Screen[None]):
         side = self.query_one(Sidebar)
         side.section = name
         side.rows.focus()
+
+    def action_filter(self) -> None:
+        self.query_one(Sidebar).action_filter()
 
     def action_search(self) -> None:
         from iraqtui.tui.screens.search import SearchScreen

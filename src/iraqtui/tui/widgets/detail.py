@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from iraqtui.models import ActorDetail, EventSummary, QuoteRecord, SentenceRow, SourceSummary
-from iraqtui.store.app_queries import ReaderDoc
 from iraqtui.textsafe import one_line
 from iraqtui.tui.render import Corrections, bar, clean, labelled, voice_of
+
+if TYPE_CHECKING:
+    from iraqtui.store.app_queries import ReaderDoc
 
 H = "bold $text-accent"
 MUTED = "$text-muted"

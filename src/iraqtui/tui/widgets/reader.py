@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,8 +13,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from iraqtui.models import SentenceRow
-from iraqtui.store.app_queries import ReaderDoc
 from iraqtui.tui.render import Corrections, clean, paragraph_content
+
+if TYPE_CHECKING:
+    from iraqtui.store.app_queries import ReaderDoc
 
 
 class ParagraphView(Static):

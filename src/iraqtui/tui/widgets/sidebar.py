@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,9 +13,11 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from iraqtui.models import ActorSummary, EventSummary, SourceSummary
-from iraqtui.store.app_queries import QuoteRow
 from iraqtui.textsafe import one_line
 from iraqtui.tui.widgets.row_list import Row, RowList
+
+if TYPE_CHECKING:
+    from iraqtui.store.app_queries import QuoteRow
 
 SECTIONS = ("sources", "actors", "events", "quotes")
 TITLES = {"sources": "Sources", "actors": "Actors", "events": "Events", "quotes": "Quotes"}
@@ -62,7 +64,6 @@ class Sidebar(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", show=False, id="sidebar.clear_filter"),
-        Binding("i", "filter", "Filter", id="sidebar.filter"),
     ]
 
     section: reactive[str] = reactive("sources")
@@ -71,6 +72,7 @@ class Sidebar(Vertical):
         super().__init__(id=id)
         self._rows: dict[str, list[Row]] = {name: [] for name in SECTIONS}
         self._cursor: dict[str, int] = {}
+        self._folded: dict[str, list[str]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="sidebar-tabs")
@@ -86,6 +88,7 @@ class Sidebar(Vertical):
 
     def set_section_rows(self, section: str, rows: list[Row]) -> None:
         self._rows[section] = rows
+        self._folded.pop(section, None)
         if section == self.section:
             self._apply_filter()
 
@@ -116,7 +119,10 @@ class Sidebar(Vertical):
         needle = self.query_one("#sidebar-filter", Input).value.casefold().strip()
         rows = self._rows[self.section]
         if needle:
-            rows = [r for r in rows if needle in r.text.casefold()]
+            folded = self._folded.get(self.section)
+            if folded is None or len(folded) != len(rows):
+                folded = self._folded[self.section] = [r.text.casefold() for r in rows]
+            rows = [r for r, text in zip(rows, folded, strict=True) if needle in text]
         self.rows.empty = f"no {TITLES[self.section].lower()}" + (" match" if needle else "")
         self.rows.set_rows(rows, cursor)
 

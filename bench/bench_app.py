@@ -1,0 +1,282 @@
+"""Benchmark the app: first paint against a minimal Textual app, and keystroke-to-screen times.
+
+Run: python bench/bench_app.py [--runs 7] [--quotes 100000] [--rows 100000]
+
+- First frame: each app runs in a child process started the same way
+  (`python bench_app.py --child KIND DB`), headless; the parent stamps the time just before
+  starting the child, the child prints the time of its first refresh (FIELD-NOTES A8) and
+  exits. The minimal anchor is `App` with one `Static`; iraqtui is `IraqApp` on the seeds
+  database, stamped when its main screen has painted.
+- Quote finder: in-process (`run_test`), on the seeds and on a copy padded with `--quotes`
+  synthetic quotes (50 per synthetic source); from the input's change handler to the refresh
+  after the results are shown (the index is warmed first, as the app does).
+- Compare screen: from the `]` (next event) action to the refresh after the new columns are
+  mounted, and from `j` (next sentence) to the refresh after the cursor moves, on the seeds.
+- Lists: from the `4` action to the refresh showing the padded Quotes list.
+The pilot's own cost per key press (~40 ms here) is not in these figures.
+A benchmark, not a test: it asserts nothing. Medians of `--runs` runs; CPU speed here swings,
+so read each figure beside its anchor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SEED = 20080331
+
+
+def child(kind: str, db: str) -> None:
+    """Runs in the child process: start the app, print the time of the first frame, exit."""
+    if kind == "minimal":
+        from textual.app import App, ComposeResult
+        from textual.widgets import Static
+
+        class Minimal(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("hello")
+
+            def on_mount(self) -> None:
+                self.call_after_refresh(stamp, self)
+
+        Minimal().run(headless=True)
+        return
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.main import MainScreen
+
+    original = MainScreen.on_mount
+
+    def on_mount(self: MainScreen) -> None:
+        original(self)
+        self.call_after_refresh(stamp, self.app)
+
+    MainScreen.on_mount = on_mount  # type: ignore[method-assign]
+    IraqApp(Path(db), bundled_seeds_dir()).run(headless=True)
+
+
+def stamp(app: object) -> None:
+    print(f"FRAME {time.time():.6f}", flush=True)
+    app.exit()  # type: ignore[attr-defined]
+
+
+def first_frame(kind: str, db: Path) -> float:
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if "FRAME " in line:
+            return float(line.split("FRAME ", 1)[1].split()[0]) - started
+    raise RuntimeError(f"{kind}: no frame stamp; stderr: {done.stderr[-500:]}")
+
+
+def build_seeds_db(folder: Path) -> Path:
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.ingest.pipeline import ingest
+    from iraqtui.store.db import open_db
+
+    path = folder / "seeds.db"
+    db = open_db(path)
+    ingest(db.conn, [bundled_seeds_dir()], bundled_seeds_dir())
+    db.conn.close()
+    return path
+
+
+def pad_quotes(path: Path, count: int, per_source: int = 50) -> None:
+    """Add `count` synthetic quotes, `per_source` to each of as many synthetic sources (copies
+    of the first seed's row, marked synthetic in their path)."""
+    rng = random.Random(SEED)
+    words = (
+        "militia truce offensive basra sadr maliki iran army ceasefire talks city police "
+        "weapons fighting government forces leaders support political movement statement "
+        "spokesman negotiations security operation control province south clashes week"
+    ).split()
+    conn = sqlite3.connect(path)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(sources)") if r[1] != "id"]
+    (first,) = conn.execute("SELECT min(id) FROM sources").fetchone()
+    listed = ", ".join(columns)
+    picked = ", ".join("? || path" if c == "path" else c for c in columns)
+    with conn:
+        for n in range(0, count, per_source):
+            cursor = conn.execute(
+                f"INSERT INTO sources ({listed}) SELECT {picked} FROM sources WHERE id = ?",
+                (f"synthetic-{n}-", first),
+            )
+            source = cursor.lastrowid
+            rows = []
+            for _ in range(min(per_source, count - n)):
+                text = " ".join(rng.choice(words) for _ in range(rng.randint(6, 30)))
+                rows.append((source, 0, len(text), text, "speech", "Synthetic Speaker", 0.5))
+            conn.executemany(
+                "INSERT INTO quotes (source, start, end, text, kind, speaker, confidence, method) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'synthetic')",
+                rows,
+            )
+    conn.close()
+
+
+class Stopwatch:
+    """Keystroke-to-screen inside the app: started where the key is handled, stopped after the
+    refresh that follows the update (the pilot's own ~40 ms per press is not counted)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.times: list[float] = []
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+
+    def stop_after_refresh(self, node: object) -> None:
+        started = self.started
+        node.call_after_refresh(lambda: self.times.append(time.perf_counter() - started))  # type: ignore[attr-defined]
+
+
+def hook(cls: type, name: str, before: object = None, after: object = None) -> None:
+    original = getattr(cls, name)
+
+    if asyncio.iscoroutinefunction(original):
+
+        async def wrapped_async(self: object, *a: object, **k: object) -> object:
+            if before:
+                before()  # type: ignore[operator]
+            result = await original(self, *a, **k)
+            if after:
+                after(self)  # type: ignore[operator]
+            return result
+
+        setattr(cls, name, wrapped_async)
+        return
+
+    def wrapped(self: object, *a: object, **k: object) -> object:
+        if before:
+            before()  # type: ignore[operator]
+        result = original(self, *a, **k)
+        if after:
+            after(self)  # type: ignore[operator]
+        return result
+
+    setattr(cls, name, wrapped)
+
+
+async def finder_keystrokes(db: Path, query: str) -> list[float]:
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.finder import QuoteFinder
+
+    watch = Stopwatch()
+    hook(QuoteFinder, "_run", before=watch.start)
+    hook(QuoteFinder, "_show", after=watch.stop_after_refresh)
+    app = IraqApp(db, bundled_seeds_dir())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)  # the index is built (warm) before the first keystroke
+        for ch in query:
+            await pilot.press("space" if ch == " " else ch)
+            await settle(pilot, rounds=1)
+    return watch.times
+
+
+async def compare_keystrokes(db: Path, steps: int) -> tuple[list[float], list[float]]:
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.compare import CompareScreen
+    from iraqtui.tui.widgets.compare_column import CompareColumn
+
+    step_watch, move_watch = Stopwatch(), Stopwatch()
+    hook(CompareScreen, "action_step", before=step_watch.start)
+    hook(CompareScreen, "_loaded", after=step_watch.stop_after_refresh)
+    hook(CompareColumn, "action_move", before=move_watch.start, after=move_watch.stop_after_refresh)
+    app = IraqApp(db, bundled_seeds_dir())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.compare("event", "qom_truce")
+        await settle(pilot)
+        for _ in range(steps):
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            await pilot.press("j")
+            await settle(pilot, rounds=1)
+    return step_watch.times, move_watch.times
+
+
+async def list_ready(db: Path) -> float:
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.main import MainScreen
+    from iraqtui.tui.widgets.row_list import RowList
+
+    watch = Stopwatch()
+    hook(MainScreen, "action_section", before=watch.start, after=watch.stop_after_refresh)
+    app = IraqApp(db, bundled_seeds_dir())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, rounds=5)
+        await pilot.press("4")
+        await settle(pilot, rounds=1)
+        rows = app.screen.query_one("#sidebar-list", RowList)
+        print(f"  (quotes list shows {rows.row_count:,} rows)")
+    return watch.times[-1]
+
+
+async def settle(pilot: object, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:8.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--quotes", type=int, default=100_000, help="synthetic quotes added")
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seeds = build_seeds_db(folder)
+        minimal = [first_frame("minimal", seeds) for _ in range(args.runs)]
+        ours = [first_frame("iraqtui", seeds) for _ in range(args.runs)]
+        padded = folder / "padded.db"
+        shutil.copy(seeds, padded)
+        pad_quotes(padded, args.quotes)
+        finder_seeds = asyncio.run(finder_keystrokes(seeds, "too big for his boots"))
+        finder_big = asyncio.run(finder_keystrokes(padded, "militia truce basra"))
+        steps, moves = asyncio.run(compare_keystrokes(seeds, args.runs))
+        ready = [asyncio.run(list_ready(padded)) for _ in range(3)]
+    n = args.quotes
+    print()
+    print(f"{'figure':<58} {'median':>11}  anchor / goal")
+    print(f"{'first frame, minimal Textual app (anchor)':<58} {ms(minimal)}")
+    ratio = statistics.median(ours) / statistics.median(minimal)
+    print(f"{'first frame, iraqtui main screen':<58} {ms(ours)}  {ratio:.2f}x anchor (goal 1.2x)")
+    print(f"{'quote finder, keystroke to screen, seeds':<58} {ms(finder_seeds)}")
+    label = f"quote finder, keystroke to screen, +{n:,} quotes"
+    print(f"{label:<58} {ms(finder_big)}  goal < 50 ms")
+    print(f"{'  p90 of the same':<58} {statistics.quantiles(finder_big, n=10)[-1] * 1000:8.1f} ms")
+    print(f"{'compare screen, ] (next event) to new columns, seeds':<58} {ms(steps)}  goal < 50 ms")
+    print(f"{'compare screen, j (next sentence) to screen':<58} {ms(moves)}  goal < 50 ms")
+    print(f"{f'quotes list of {n:,}+ rows, 4 to screen':<58} {ms(ready)}  goal < 200 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""App figures on a large database that bench_app.py (seeds plus padded quotes) does not take:
+the app's memory on a full ingest, and the compare screen's core for a large event.
+
+    python bench/bench_scale.py compare DB [--runs 5]   # prints JSON
+    python bench/bench_scale.py rss DB                  # prints JSON
+
+- compare: `characterise` (what the compare screen builds its columns from) for the event
+  whose assigned sentences number closest to 1,000 (at least 1,000 when one has), timed in
+  this process; the event, its sentence and outlet counts are reported with the time.
+- rss: the real app (`IraqApp`) started headless on DB in a child process, the same child
+  bench_app.py uses for first-frame times; peak RSS of the process sampled until it has
+  painted its main screen and quit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from measure import PYTHON, median, run_child  # noqa: E402
+
+TARGET_SENTENCES = 1000
+
+
+def pick_event(conn: sqlite3.Connection) -> tuple[str, int, int] | None:
+    """(event key, sentences, outlets) of the event nearest TARGET_SENTENCES from above."""
+    rows = conn.execute(
+        """
+        SELECT e.key, count(DISTINCT ep.sentence), count(DISTINCT s.outlet)
+        FROM event_passages ep JOIN events e ON e.id = ep.event JOIN sources s ON s.id = ep.source
+        GROUP BY e.key
+        """
+    ).fetchall()
+    if not rows:
+        return None
+    above = [r for r in rows if r[1] >= TARGET_SENTENCES]
+    pool = above or rows
+    key, sentences, outlets = min(pool, key=lambda r: abs(r[1] - TARGET_SENTENCES))
+    return str(key), int(sentences), int(outlets)
+
+
+def compare(db: Path, runs: int) -> dict[str, Any]:
+    from iraqtui.analysis.compare import Target, characterise
+    from iraqtui.store.db import connect
+
+    conn = connect(db, readonly=True)
+    picked = pick_event(conn)
+    if picked is None:
+        return {"error": "no event passages in this database"}
+    key, sentences, outlets = picked
+    target = Target("event", key, key)
+    times = []
+    columns = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = characterise(conn, target)
+        times.append(time.perf_counter() - started)
+        columns = len(result.columns)
+    conn.close()
+    return {
+        "event": key,
+        "sentences": sentences,
+        "outlets": outlets,
+        "columns": columns,
+        "seconds": median(times),
+        "runs": runs,
+    }
+
+
+def rss(db: Path) -> dict[str, Any]:
+    run = run_child([PYTHON, str(HERE / "bench_app.py"), "--child", "iraqtui", str(db)], timeout=600)
+    return {
+        "peak_mb": run.peak_process_mb,
+        "seconds": run.seconds,
+        "painted": "FRAME" in run.stdout,
+        "stderr": run.stderr[-400:],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("what", choices=("compare", "rss"))
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    result = compare(args.db, args.runs) if args.what == "compare" else rss(args.db)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""Full-text search benchmarks: first results, complete ranked results, and cancellation.
+
+    python bench/bench_search.py DB [--runs 5]
+
+For every query, in rounds (so a slow spell of the machine hits all variants alike):
+- anchor: the obvious ranked query (FIELD-NOTES A9): MATCH joined to paragraphs, snippet,
+  bm25, `ORDER BY rank LIMIT 50`;
+- bare: the same ranking on the FTS table alone (`SELECT rowid ... ORDER BY rank LIMIT 50`),
+  the least any ranked query can cost;
+- first: `first_hits`, the unranked first page the app shows at once;
+- ranked: `first_hits` then `search` (what `LiveSearch.run` does), to complete ranked hits.
+Cancellation: `LiveSearch.run` of a common word is superseded 20 ms in by another query;
+measured are how long the superseded run takes to give up and how soon the new query's
+first hits arrive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from measure import median, percentile  # noqa: E402
+
+from iraqtui.analysis.search import LiveSearch, first_hits, search  # noqa: E402
+from iraqtui.store.db import connect  # noqa: E402
+
+LIMIT = 50
+QUERIES = (
+    "the",  # in nine paragraphs of ten
+    "said",
+    "Basra",
+    "Sadr",
+    "Iraqi army",
+    '"Mahdi Army"',
+    "Maliki AND Iran",
+    "Sadr NOT Basra",
+    "ceasefire",
+    "Qom truce",
+    "negoti*",
+    "NEAR(Sadr Iran, 5)",
+    "Hayaniyah",
+    "Qumi",
+    "zzyzx",  # no hits
+)
+ANCHOR_SQL = """
+SELECT p.id, snippet(paragraphs_fts, 0, '[', ']', '…', 24), bm25(paragraphs_fts)
+FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT 50
+"""
+BARE_SQL = "SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT 50"
+
+
+def _clock(fn: Any) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def queries(db: Path, runs: int) -> dict[str, Any]:
+    conn = connect(db, readonly=True)
+    per_query: dict[str, dict[str, list[float]]] = {
+        q: {"anchor": [], "bare": [], "first": [], "ranked": []} for q in QUERIES
+    }
+    for q in QUERIES:  # warm the page cache once, untimed
+        conn.execute(BARE_SQL, (q,)).fetchall()
+    for _ in range(runs):
+        for q in QUERIES:
+            times = per_query[q]
+            times["anchor"].append(_clock(lambda q=q: conn.execute(ANCHOR_SQL, (q,)).fetchall()))
+            times["bare"].append(_clock(lambda q=q: conn.execute(BARE_SQL, (q,)).fetchall()))
+            times["first"].append(_clock(lambda q=q: first_hits(conn, q, limit=LIMIT)))
+
+            def complete(q: str = q) -> None:
+                _, done = first_hits(conn, q, limit=LIMIT)
+                if not done:
+                    search(conn, q, limit=LIMIT)
+
+            times["ranked"].append(_clock(complete))
+    count = conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+    hits = {
+        q: conn.execute(
+            "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (q,)
+        ).fetchone()[0]
+        for q in QUERIES
+    }
+    conn.close()
+    firsts = [t for q in QUERIES for t in per_query[q]["first"]]
+    rows = []
+    for q in QUERIES:
+        t = per_query[q]
+        rows.append(
+            {
+                "query": q,
+                "matches": hits[q],
+                "anchor": median(t["anchor"]),
+                "bare": median(t["bare"]),
+                "first": median(t["first"]),
+                "ranked": median(t["ranked"]),
+            }
+        )
+    ratios = [r["ranked"] / r["anchor"] for r in rows if r["anchor"] > 0.005]
+    bare_ratios = [r["ranked"] / r["bare"] for r in rows if r["bare"] > 0.005]
+    return {
+        "paragraphs": count,
+        "runs": runs,
+        "first_p50": median(firsts),
+        "first_p99": percentile(firsts, 0.99),
+        "first_max": max(firsts),
+        "anchor_common": median(per_query["the"]["anchor"]),
+        "anchor_common_p99": percentile(per_query["the"]["anchor"], 0.99),
+        "bare_common": median(per_query["the"]["bare"]),
+        "ranked_vs_anchor_max": max(ratios) if ratios else float("nan"),
+        "ranked_vs_anchor_median": median(ratios),
+        "ranked_vs_bare_max": max(bare_ratios) if bare_ratios else float("nan"),
+        "ranked_vs_bare_median": median(bare_ratios),
+        "rows": rows,
+    }
+
+
+def cancellation(db: Path, runs: int) -> dict[str, Any]:
+    """A common-word query superseded 20 ms in: how fast it stops, how soon the next shows."""
+    live = LiveSearch(lambda: connect(db, readonly=True))
+    stopped: list[float] = []
+    next_first: list[float] = []
+    superseded = 0
+    full: list[float] = []
+    for _ in range(runs):
+        full.append(_clock(lambda: live.run("the", limit=LIMIT)))
+    for _ in range(runs):
+        outcome: list[object] = []
+        ended = [0.0]
+
+        def slow(outcome: list[object] = outcome, ended: list[float] = ended) -> None:
+            outcome.append(live.run("the OR said", limit=LIMIT))
+            ended[0] = time.perf_counter()
+
+        worker = threading.Thread(target=slow)
+        worker.start()
+        time.sleep(0.02)
+        typed = time.perf_counter()
+        got_first = [0.0]
+        live.run(
+            "Basra OR Sadr",
+            limit=LIMIT,
+            on_first=lambda _r: got_first.__setitem__(0, time.perf_counter()),
+        )
+        worker.join()
+        superseded += outcome == [None]
+        stopped.append(ended[0] - typed)
+        next_first.append(got_first[0] - typed)
+    live.close()
+    return {
+        "runs": runs,
+        "superseded": superseded,
+        "stop_p50": median(stopped),
+        "stop_max": max(stopped),
+        "next_first_p50": median(next_first),
+        "uncancelled_run": median(full),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    result = {"queries": queries(args.db, args.runs), "cancel": cancellation(args.db, args.runs)}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
