@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except TAB, LF and CR; DEL; C1 controls. ESC (\x1b) is among them, so no
-# CSI/OSC sequence survives; each removed character becomes one U+FFFD so offsets hold.
+# Whole escape sequences: CSI (ESC [ or U+009B … final byte), OSC/DCS/APC/PM/SOS strings
+# (ESC ] P _ ^ X or U+009D … up to BEL or ST), and two-character ESC sequences.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+# C0 controls except TAB, LF and CR; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 REPLACEMENT = "\ufffd"
+# The rest of a removed sequence: zero-width, and a word separator for FTS5's unicode61, so
+# "\x1b[31mdenied" shows as "�denied" and is found by a search for "denied".
+_INVISIBLE = "\u200b"
+
+
+def _blank_sequence(match: re.Match[str]) -> str:
+    return REPLACEMENT + _INVISIBLE * (len(match.group(0)) - 1)
 
 
 def sanitize(text: str) -> str:
-    """Replace terminal control characters one-for-one with U+FFFD."""
-    return _CONTROL.sub(REPLACEMENT, text)
+    """Remove terminal escape sequences and control characters, keeping the length: each
+    sequence becomes one U+FFFD (plus zero-width fillers), each lone control one U+FFFD."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(REPLACEMENT, _SEQUENCE.sub(_blank_sequence, text))
 
 
 def one_line(text: str, width: int | None = None) -> str:
     """Sanitised text on a single line (newlines and tabs folded to spaces), optionally cut."""
-    flat = " ".join(sanitize(text).replace("\r", " ").split())
+    flat = " ".join(sanitize(text).replace("\r", " ").replace(_INVISIBLE, "").split())
     if width is not None and len(flat) > width:
         return flat[: max(0, width - 1)] + "…"
     return flat

@@ -35,12 +35,12 @@ def build_from_seeds(config: Settings) -> None:
     """First run: make the default database from the bundled demo corpus, and say so."""
     from iraqtui.ingest.pipeline import ingest
 
+    db = open_db(config.db_path)
     print(
         f"iraqtui: {config.db_path} does not exist; building it from the bundled seeds "
         f"({config.seeds_dir})",
         file=sys.stderr,
     )
-    db = open_db(config.db_path)
     try:
         ingest(db.conn, [config.seeds_dir], config.seeds_dir)
     finally:

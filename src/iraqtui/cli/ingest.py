@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.conn.close()
     print_summary(report, str(config.db_path))
+    if not (report.ingested or report.skipped or report.refused):
+        shown = ", ".join(one_line(str(p)) for p in paths)
+        print(f"iraqtui: no .txt or .md files found in {shown}", file=sys.stderr)
+        return 1
     if report.refused and (args.strict or not (report.ingested or report.skipped)):
         return 1
     return 0

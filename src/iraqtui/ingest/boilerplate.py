@@ -30,6 +30,25 @@ _FRAGMENT = re.compile(
     r"Full story|Read the full)\b[^.!?»\n]{0,80}»"
 )
 _EDGE = 3  # footers and navigation live in the first or last few paragraphs
+# An appeal addresses the reader: it opens with an imperative or speaks of "us"/"our".
+_ADDRESSES_READER = re.compile(
+    r"^(?:please\s+)?(?:support|donate|subscribe|sign up|join|become|help|click|follow|share|"
+    r"give|contribute|register|log ?in)\b|\b(?:us|our|we)\b|!",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:By|BY|Written by|Reporting by|Posted by)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|"
+    r"de|da|al|el|van|von|bin|ibn))*(?:,\s*[\w .'’-]{0,40})?$"
+    r"|^[A-Z][\w.'’ -]{0,40}\b(?:staff|[Cc]orrespondents?|[Rr]eporters?|[Ee]ditors?|[Ww]riters?)$"
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d|\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d|"
+    r"(?:19|20)\d\d-\d\d-\d\d)\b"
+)
 
 
 def find_boilerplate(
@@ -98,11 +117,27 @@ def _paragraph_reason(body: str, at_edge: bool) -> str | None:
     if len(_NAV_SEPARATORS.findall(body)) >= 2 and not body.rstrip().endswith("."):
         return "navigation"
     appeals = len(_APPEAL.findall(body))
-    if appeals >= 2 or (appeals and at_edge and (not sentence_like or body.rstrip()[-1] == "!")):
+    if appeals >= 2 or (
+        appeals and at_edge and (not sentence_like or _ADDRESSES_READER.search(body))
+    ):
         return "appeal or footer"
     if at_edge and _POSTED.match(body) and len(body) <= 120:
         return "byline line"
+    plain = body.strip().strip("*_ ").strip()
+    if at_edge and len(plain) <= 80 and _BYLINE.match(plain):
+        return "byline"
+    if at_edge and is_dateline(plain):
+        return "dateline"
     return None
+
+
+def is_dateline(line: str) -> bool:
+    """A line that is a date, perhaps with a place, outlet or weekday: no sentence around it."""
+    found = DATE_IN_TEXT.search(line)
+    if not found or len(line) > 80 or line.endswith("."):
+        return False
+    rest = (line[: found.start()] + " " + line[found.end() :]).strip(" ,-–—|*_()")
+    return len(re.findall(r"[^\W\d_]+", rest)) <= 5
 
 
 def is_title_like(body: str) -> bool:

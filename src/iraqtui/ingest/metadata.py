@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import PurePosixPath
 
-from iraqtui.ingest.boilerplate import is_title_like
+from iraqtui.ingest.boilerplate import DATE_IN_TEXT, is_title_like
 from iraqtui.models import META_FIELDS, Document, SourceMeta
 from iraqtui.textsafe import one_line
 
@@ -41,6 +42,11 @@ def infer_meta(name: str, root_name: str, doc: Document, given: SourceMeta | Non
 
 def _guesses(name: str, root_name: str, doc: Document) -> dict[str, str]:
     guesses: dict[str, str] = {}
+    author, published = _byline_and_date(doc)
+    if author:
+        guesses["author"] = author
+    if published:
+        guesses["published"] = published
     title = _title(doc)
     if title:
         guesses["title"] = title
@@ -51,6 +57,34 @@ def _guesses(name: str, root_name: str, doc: Document) -> dict[str, str]:
     if date and "published" not in guesses:
         guesses["published"] = "-".join(date.groups())
     return {k: v for k, v in guesses.items() if v}
+
+
+def _byline_and_date(doc: Document) -> tuple[str | None, str | None]:
+    """Author and date from lines flagged as byline or dateline near the top of the text."""
+    author = published = None
+    for span in doc.boilerplate:
+        line = doc.text[span.start : span.end].strip().strip("*_ ").strip()
+        if span.reason == "byline" and author is None:
+            found = re.match(r"(?:By|BY|Written by|Reporting by|Posted by)\s+(.+)$", line)
+            if found:
+                author = one_line(found.group(1).split(",")[0], 100)
+        elif span.reason == "dateline" and published is None:
+            published = parse_date(line)
+    return author, published
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as YYYY-MM-DD, if it is a real date."""
+    found = DATE_IN_TEXT.search(text)
+    if not found:
+        return None
+    raw = found.group(0).replace(",", " ").replace(".", " ")
+    for fmt in ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.strptime(" ".join(raw.split()), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def _front_matter(doc: Document) -> dict[str, str]:

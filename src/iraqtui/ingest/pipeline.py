@@ -14,6 +14,7 @@ from iraqtui.errors import BadSidecar
 from iraqtui.ingest import actors, events, quotes, reuse, voice
 from iraqtui.ingest.boilerplate import find_boilerplate
 from iraqtui.ingest.catalogue import EVENTS_NAME, Catalogue, load_catalogue
+from iraqtui.ingest.checks import sidecar_warnings
 from iraqtui.ingest.gazetteer import ACTORS_NAME, Gazetteer, load_gazetteer
 from iraqtui.ingest.metadata import infer_meta
 from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
@@ -228,6 +229,10 @@ def ingest(
     for item in files:
         if str(item.root) not in sidecars_by_root:
             sidecars_by_root[str(item.root)] = resolve_sidecars(item.root, options, seeds_dir)
+    names_by_root: dict[str, list[str]] = {}
+    for item in files:
+        names_by_root.setdefault(str(item.root), []).append(item.name)
+    report.warnings.extend(sidecar_warnings(names_by_root, sidecars_by_root))
     known = writer.source_keys(conn)
     tasks = (_Task(str(f.path), str(f.root), f.name, known.get(str(f.path))) for f in files)
     workers = options.workers or usable_cores()
@@ -250,6 +255,9 @@ def ingest(
         remember_paths(conn, paths)
     if batch.changed or options.rebuild:
         refresh_reuse(conn)
+        current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
+        with writer.transaction(conn):
+            writer.prune_events(conn, current)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,10 @@ def load_toml(path: Path) -> Toml:
         if match:
             message = message[: match.start()].strip()
             raise BadSidecar(f"{path}:{match.group(1)}: {message}") from None
+        if "(at end of document)" in message:
+            last = max(1, len(raw.rstrip().splitlines()))
+            message = message.replace("(at end of document)", "").strip()
+            raise BadSidecar(f"{path}:{last}: {message} (the file ends too early)") from None
         raise BadSidecar(f"{path}: {message}") from None
     except RecursionError:
         raise BadSidecar(f"{path}: nested too deeply") from None
@@ -138,6 +143,11 @@ def load_sources(path: Path) -> SourcesSidecar:
         provenance: dict[str, str] = {}
         for key in META_FIELDS:
             value = expect_str(toml, entry.get(key, defaults.get(key)), key, where)
+            if key == "published" and value is not None and not valid_date(value):
+                raise toml.error(
+                    f"{where}: published {value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                    value,
+                )
             values[key] = value
             if value is not None:
                 provenance[key] = "inferred" if key in inferred else "sidecar"
@@ -149,6 +159,22 @@ def load_sources(path: Path) -> SourcesSidecar:
         )
         rules[name] = _rules(toml, entry.get("boilerplate", []), f"{where} boilerplate")
     return SourcesSidecar(path, defaults, files, rules, corpus_rules)
+
+
+def valid_date(value: str) -> bool:
+    """YYYY-MM-DD that exists, or a coarser YYYY-MM or YYYY."""
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            datetime.strptime(value, fmt)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def unknown_files(sidecar: SourcesSidecar, names: set[str]) -> list[str]:
+    """Files the sidecar describes that are not in the folder (often a typo in the name)."""
+    return sorted(set(sidecar.files) - names)
 
 
 def _rules(toml: Toml, raw: object, where: str) -> tuple[BoilerplateRule, ...]:

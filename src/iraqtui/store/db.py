@@ -107,7 +107,14 @@ def open_db(
         raise NotADatabase(f"{target}: is a folder, not a database file")
     if target.exists() and target.stat().st_size and not _looks_like_sqlite(target):
         raise NotADatabase(f"{target}: not an SQLite database; refusing to touch it")
-    conn = connect(target, readonly=readonly)
+    if not target.exists() and not target.parent.is_dir():
+        raise DatabaseMissing(
+            f"{target}: the folder {target.parent} does not exist; create it or pick another --db"
+        )
+    try:
+        conn = connect(target, readonly=readonly)
+    except sqlite3.Error as exc:
+        raise NotADatabase(f"{target}: cannot open ({exc})") from None
     try:
         version = schema.stored_version(conn)
         if version > schema.SCHEMA_VERSION:

@@ -326,3 +326,14 @@ def replace_proposed_events(
         )
         stored += 1
     return stored
+
+
+def prune_events(conn: sqlite3.Connection, current_keys: set[str]) -> None:
+    """Drop catalogue events that no catalogue in use defines and no sentence is assigned to:
+    what an earlier events.toml left behind. Call inside `transaction`."""
+    rows = conn.execute(
+        "SELECT id, key FROM events WHERE origin = 'catalogue' "
+        "AND id NOT IN (SELECT DISTINCT event FROM event_passages)"
+    ).fetchall()
+    stale = [(int(i),) for i, key in rows if key not in current_keys]
+    conn.executemany("DELETE FROM events WHERE id = ?", stale)
