@@ -268,3 +268,12 @@ def test_db_option_works_before_and_after_the_command(cli, tmp_path: Path) -> No
     assert cli("stats", "--db", "after.db").code == 0
     assert (tmp_path / "after.db").exists()
     assert not (tmp_path / "iraq.db").exists()
+
+
+def test_outlet_named_by_a_word_of_its_name(cli) -> None:
+    hits = json.loads(cli("search", "Qumi", "--outlet", "delong", "--json").out)["hits"]
+    assert hits and {h["outlet"] for h in hits} == {
+        "Grasping Reality with Both Hands (Brad DeLong's Semi-Daily Journal)"
+    }
+    unknown = cli("search", "Qumi", "--outlet", "Fox News")
+    assert unknown.code == 1 and "no outlet named" in unknown.err

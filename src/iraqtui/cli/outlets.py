@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from rapidfuzz import fuzz, process, utils
@@ -13,9 +14,15 @@ from iraqtui.store.queries import outlets
 def resolve_outlet(conn: sqlite3.Connection, name: str) -> str:
     """The outlet exactly, case-insensitively, or by a clear fuzzy match; else list options."""
     known = outlets(conn)
+    wanted = name.casefold().strip()
     for outlet in known:
-        if outlet.casefold() == name.casefold():
+        if outlet.casefold() == wanted:
             return outlet
+    # "delong" names "Grasping Reality … (Brad DeLong's Semi-Daily Journal)" when no other
+    # outlet contains it as a word.
+    containing = [o for o in known if re.search(rf"\b{re.escape(wanted)}", o.casefold())]
+    if wanted and len(containing) == 1:
+        return containing[0]
     best = process.extract(
         name, known, scorer=fuzz.WRatio, processor=utils.default_process, limit=3
     )
