@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tomllib
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -17,10 +15,6 @@ from iraqtui.store.db import open_db
 
 SEEDS = bundled_seeds_dir()
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-COVERAGE = tomllib.loads((FIXTURES / "event_coverage.toml").read_text(encoding="utf-8"))
-# Shared by two outlets, but told in different words ("a unilateral truce" in August; "the
-# ceasefire hasn't been rescinded"): proposals are lexical and cannot group these.
-PROPOSE_KNOWN_MISSES = {"august_2007_freeze"}
 
 
 def test_list_in_date_order_with_counts_per_outlet(cli, seeds_db_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -69,55 +63,14 @@ def test_unassigned_lists_substantive_sentences_only(cli, seeds_db_path: Path) -
     assert not {r["sentence"] for r in rows} & assigned
 
 
-@pytest.fixture(scope="module")
-def no_catalogue_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds ingested with an empty catalogue: no event is known in advance."""
-    folder = tmp_path_factory.mktemp("nocat")
-    empty = folder / "none.toml"
-    empty.write_text("# no events\n", encoding="utf-8")
-    path = folder / "nocat.db"
-    db = open_db(path)
-    ingest(db.conn, [SEEDS], SEEDS, IngestOptions(events_file=empty))
-    db.conn.close()
-    return path
-
-
-def test_propose_without_a_catalogue_finds_the_events_outlets_share(  # type: ignore[no-untyped-def]
-    cli, no_catalogue_db: Path, seeds_db: sqlite3.Connection, capsys: pytest.CaptureFixture[str]
-) -> None:
-    check = sqlite3.connect(no_catalogue_db)
-    assert check.execute("SELECT count(*) FROM event_passages").fetchone()[0] == 0
-    check.close()
-    result = cli("events", "--db", str(no_catalogue_db), "--propose", "--limit", "0", "--json")
-    assert result.code == 0
-    proposals = json.loads(result.out)
-    # What each sentence is about, from the catalogue run (its precision is tested elsewhere).
-    about: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for file, start, key in seeds_db.execute(
-        "SELECT s.file, t.start, e.key FROM event_passages p JOIN events e ON e.id = p.event "
-        "JOIN sentences t ON t.id = p.sentence JOIN sources s ON s.id = p.source"
-    ):
-        about[(file, start)].add(key)
-    outlet_of = dict(seeds_db.execute("SELECT file, outlet FROM sources"))
-    shared = {
-        key
-        for key in {k for ks in COVERAGE["coverage"].values() for k in ks}
-        if len({outlet_of[f] for f, ks in COVERAGE["coverage"].items() if key in ks}) >= 2
-    }
-    found: dict[str, int] = {}
-    for rank, proposal in enumerate(proposals, start=1):
-        sentences = proposal["sentences"]
-        assert len({s["outlet"] for s in sentences}) >= 2
-        for key in shared:
-            on_it = [s for s in sentences if key in about[(s["file"], s["start"])]]
-            if len({s["outlet"] for s in on_it}) >= 2 and len(on_it) >= 0.5 * len(sentences):
-                found.setdefault(key, rank)
-    with capsys.disabled():
-        print(f"\n{len(proposals)} proposals; shared events found {len(found)}/{len(shared)}:")
-        print("  " + ", ".join(f"{k} (#{r})" for k, r in sorted(found.items(), key=lambda x: x[1])))
-    assert shared - set(found) == PROPOSE_KNOWN_MISSES
-    text = cli("events", "--db", str(no_catalogue_db), "--propose", "--limit", "3")
-    assert text.out.count("proposed_") == 3 and "3 candidate events" in text.out
+def test_a_key_with_unassigned_or_propose_is_a_usage_error(cli, seeds_db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for mode in ("--unassigned", "--propose"):
+        with pytest.raises(SystemExit) as exit_info:
+            cli("events", "--db", str(seeds_db_path), "qom_truce", mode)
+        assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        cli("events", "--db", str(seeds_db_path), "--save")
+    assert exit_info.value.code == 2
 
 
 def test_saved_proposals_can_be_compared_side_by_side(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,11 @@
 """How each outlet characterises one event or one actor: the function the CLI and the app call.
 
 Per outlet: its own-voice sentences; the material it quotes, labelled with speaker and cited
-outlet; the evaluative words it uses and its tone (own voice only, words inside actor names
-left out, see `tone`); the terms that set it apart from the other outlets compared
-(`keyness`: own-voice sentences for an event, the words around each mention for an actor);
-the actors it names. Every figure carries the number of sentences or words it rests on.
+outlet; the evaluative words it uses and its tone (own voice only; words inside actor names,
+and words it quotes inside its own sentences, left out; see `tone`); the terms that set it
+apart from the other outlets compared (`keyness`: own-voice sentences for an event, the words
+around each mention for an actor); the actors it names. Every figure carries the number of
+sentences or words it rests on.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
-
 from iraqtui.analysis.keyness import (
     DEFAULT_ALPHA0,
     KeyTerm,
@@ -25,7 +24,9 @@ from iraqtui.analysis.keyness import (
     distinctive_terms,
     informative_prior,
 )
+from iraqtui.analysis.names import FUZZY_ACCEPT, resolve_name
 from iraqtui.analysis.tone import LEXICON, Evaluative, Tone, evaluative_words, tone_of
+from iraqtui.analysis.tone import warm_up as tone_warm_up
 from iraqtui.errors import UnknownName
 from iraqtui.ingest.catalogue import stems
 from iraqtui.models import CorpusSentence, SentenceQuote
@@ -33,7 +34,9 @@ from iraqtui.store import event_queries as eq
 
 # For an actor, the words within this many content words of a mention are its context.
 ACTOR_WINDOW = 5
-FUZZY_ACCEPT = 88.0
+TONE_LEAVES_OUT = (
+    "actor names and the words quoted inside those sentences (speech, scare quotes) left out"
+)
 
 
 @dataclass(frozen=True)
@@ -93,49 +96,29 @@ class Comparison:
     seconds: float
 
 
+def warm_up() -> None:
+    """Load what the first comparison would otherwise load (the tone lexicon; importing this
+    module has loaded the rest): the app calls it from a background worker after first paint."""
+    tone_warm_up()
+
+
 def resolve_target(conn: sqlite3.Connection, name: str) -> Target:
     """An event (key or label) or actor (name or alias), exactly or by a clear fuzzy match;
     otherwise UnknownName listing the closest."""
-    events = eq.event_names(conn)
-    actors = eq.actor_names(conn)
-    folded = name.casefold().strip()
-    for key, label in events:
-        if folded in (key.casefold(), label.casefold()):
-            return Target("event", key, label)
-    for alias, canonical in actors.items():
-        if folded == alias.casefold():
-            return Target("actor", canonical, canonical)
-    choices: dict[str, Target] = {}
-    for key, label in events:
+    names: list[tuple[str, Target]] = []
+    for key, label in eq.event_names(conn):
         target = Target("event", key, label)
-        choices[key] = target
-        choices[label] = target
-    for alias, canonical in actors.items():
-        choices.setdefault(alias, Target("actor", canonical, canonical))
-    ranked = process.extract(
-        name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, limit=12
-    )
-    best: list[tuple[Target, float]] = []
-    covers: list[bool] = []  # whether the best-scoring name of each target is as long as `name`
-    for choice, score, _index in ranked:
-        target = choices[str(choice)]
-        if all(target != t for t, _ in best):
-            best.append((target, float(score)))
-            covers.append(
-                len(utils.default_process(str(choice))) >= len(utils.default_process(name))
-            )
-    if best and best[0][1] >= FUZZY_ACCEPT and (len(best) == 1 or best[0][1] - best[1][1] >= 5):
-        return best[0][0]
-    # WRatio scores a short name found inside the query ("Qom" in "qom talks") as high as the
-    # name the query abbreviates or misspells; of the near-equal ones, take the only one that
-    # covers the whole query.
-    near = [
-        i for i, (_t, score) in enumerate(best) if score >= FUZZY_ACCEPT and score >= best[0][1] - 5
-    ]
-    whole = [i for i in near if covers[i]]
-    if len(whole) == 1:
-        return best[whole[0]][0]
-    closest = ", ".join(f"{t.key!r} ({t.kind})" for t, _ in best[:5]) or "none"
+        names += [(key, target), (label, target)]
+    wanted = name.strip().casefold()
+    for known, target in names:
+        if known.casefold() == wanted:
+            return target  # an event's own key or label wins over an actor's alias
+    for alias, canonical in eq.actor_names(conn).items():
+        names.append((alias, Target("actor", canonical, canonical)))
+    found = resolve_name(name, names, accept=FUZZY_ACCEPT)
+    if found.found is not None:
+        return found.found
+    closest = ", ".join(f"{t.key!r} ({t.kind})" for t in found.closest[:5]) or "none"
     raise UnknownName(f"no event or actor named {name!r}; closest: {closest}")
 
 
@@ -164,6 +147,7 @@ def characterise(
         sentences = [s for s in sentences if s.outlet in wanted]
     ids = [s.id for s in sentences]
     quotes = eq.quotes_in(conn, ids)
+    quoted_spans = eq.quoted_spans_in(conn, sentences)
     mentions = eq.mentions_in(conn, ids)
     by_outlet: dict[str, list[CorpusSentence]] = defaultdict(list)
     for s in sentences:
@@ -179,7 +163,7 @@ def characterise(
     terms = distinctive_terms(groups, prior, alpha0, spellings=spellings, top=top_terms)
 
     columns = tuple(
-        _column(outlet, rows, quotes, mentions, terms.get(outlet, []), groups[outlet])
+        _column(outlet, rows, quotes, quoted_spans, mentions, terms.get(outlet, []), groups[outlet])
         for outlet, rows in sorted(by_outlet.items())
     )
     where = "all sentences (own voice and quoted)" if quoted_terms else "own-voice sentences"
@@ -196,7 +180,7 @@ def characterise(
         prior=PriorInfo(
             alpha0, total, "stem frequencies of the whole database (paragraph full-text index)"
         ),
-        tone_method=f"{LEXICON}; mean over own-voice sentences, actor names left out",
+        tone_method=f"{LEXICON}; mean over own-voice sentences, {TONE_LEAVES_OUT}",
         terms_method=terms_method,
         seconds=time.perf_counter() - started,
     )
@@ -230,16 +214,19 @@ def _term_counts(
                 lo, hi = max(0, hits[0] - ACTOR_WINDOW), hits[-1] + ACTOR_WINDOW + 1
                 near.update(j for j in range(lo, min(hi, len(found))) if not inside[j])
         words.extend(found[j][0] for j in sorted(near))
-    counts: Counter[str] = Counter()
-    for word, stem in zip(words, stems(words), strict=True):
-        counts[stem] += 1
-        spellings.setdefault(stem, Counter())[word] += 1
-    return counts
+    stemmed = stems(words)
+    for (word, stem), n in Counter(zip(words, stemmed, strict=True)).items():
+        seen = spellings.get(stem)
+        if seen is None:
+            seen = spellings[stem] = Counter()
+        seen[word] += n
+    return Counter(stemmed)
 
 
-def _without_names(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with actor names blanked (same length): "Special Groups", "United States" and
-    "Supreme Islamic Iraqi Council" name someone; they say nothing good about them."""
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with these spans blanked (same length). Actor names: "Special Groups" and
+    "United States" name someone, they say nothing good about them; quoted words: someone
+    else's."""
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
     return text
@@ -249,6 +236,7 @@ def _column(
     outlet: str,
     rows: list[CorpusSentence],
     quotes: dict[int, list[SentenceQuote]],
+    quoted_spans: dict[int, list[tuple[int, int]]],
     mentions: dict[int, list[tuple[str, str, int, int]]],
     terms: list[KeyTerm],
     counted: Counter[str],
@@ -266,10 +254,13 @@ def _column(
         cited = tuple(
             dict.fromkeys(c for c in [s.cited_outlet, *(q.cited_outlet for q in in_sentence)] if c)
         )
+        # In the outlet's own voice, words it quotes ("a *mistake*", said by someone else)
+        # are not its evaluation; in quoted material every word is the quoted one's.
+        left_out = in_names + quoted_spans.get(s.id, []) if s.voice == "own" else in_names
         words = tuple(
             w
             for w in evaluative_words(s.text)
-            if not any(a < w.end and w.start < b for a, b in in_names)
+            if not any(a < w.end and w.start < b for a, b in left_out)
         )
         item = ComparedSentence(s, speakers, cited, words)
         for name, _kind, _a, _b in mentions.get(s.id, []):
@@ -278,7 +269,7 @@ def _column(
                 named_own[name] += 1
         if s.voice == "own":
             own.append(item)
-            own_texts.append(_without_names(s.text, in_names))
+            own_texts.append(_blanked(s.text, left_out))
             evaluative.update((w.word.casefold(), w.valence) for w in words)
         else:
             quoted.append(item)

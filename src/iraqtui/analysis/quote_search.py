@@ -27,6 +27,7 @@ from iraqtui.store.quote_queries import index_fingerprint, index_rows, quote_rec
 
 CANDIDATES = 300  # quotes sharing words with a query that rapidfuzz looks at
 FINALISTS = 60  # of those, how many get the full (slower) score
+POSTINGS_BUDGET = 150_000  # postings a query may walk once it has enough candidates
 LEAD_IN_WEIGHT = 0.9  # a match on the words around a quote counts a little less
 MAX_TEXT = 3000  # characters of a long passage the re-ranker reads
 _STOP = frozenset(
@@ -149,19 +150,27 @@ def candidates(index: QuoteIndex, query: str, limit: int = CANDIDATES) -> list[i
             df = sum(len(index.postings[w]) for w in expansions)
             plans.append((df, expansions))
     plans.sort(key=lambda p: p[0])
-    # Very common words add little to the ranking and cost the most: skip them once rarer
-    # words have produced enough candidates.
-    for df, expansions in plans:
-        if weights and df > n * 0.2 and len(weights) >= limit:
+    # Rarest words first. Common words add little to the ranking and cost the most, so once
+    # the rarer ones have produced enough candidates they only re-weight those candidates,
+    # and past a budget of postings they are skipped.
+    seen = 0
+    for done, (df, expansions) in enumerate(plans):
+        if done >= 2 and seen + df > POSTINGS_BUDGET and len(weights) >= limit:
             break
-        best: dict[int, float] = {}
-        for word, weight in expansions.items():
+        seen += df
+        closed = len(weights) >= limit * 4
+        added: set[int] = set()  # several spellings of one word count once
+        for word, weight in sorted(expansions.items(), key=lambda x: -x[1]):
             idf = math.log(1 + n / len(index.postings[word])) * weight
-            for position in index.postings[word]:
-                if best.get(position, 0.0) < idf:
-                    best[position] = idf
-        for position, value in best.items():
-            weights[position] += value
+            postings = index.postings[word]
+            if len(expansions) == 1 and not closed:
+                for position in postings:
+                    weights[position] += idf
+                continue
+            for position in postings:
+                if position not in added and (not closed or position in weights):
+                    added.add(position)
+                    weights[position] += idf
     return heapq.nlargest(limit, weights, key=weights.__getitem__)
 
 

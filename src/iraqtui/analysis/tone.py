@@ -3,15 +3,17 @@ vaderSentiment package; offline, no network.
 
 A sentence's tone is VADER's compound score (-1 to 1, its rules for negation, boosters and
 contrast included); an outlet's tone is the mean over the sentences it is computed on, which
-`compare` takes to be the outlet's own-voice sentences only, so pasted material does not count
-as the outlet's own framing. Evaluative words are the words of a sentence found in the VADER
-lexicon with a valence of at least EVALUATIVE_MIN in absolute value (function words such as
-"no", "like" and "please" excluded).
+`compare` takes to be the outlet's own-voice sentences only, with actor names and the words
+they quote (quoted speech, scare quotes) blanked, so pasted material and someone else's "a
+mistake" do not count as the outlet's own framing. Evaluative words are the words of a
+sentence found in the VADER lexicon with a valence of at least EVALUATIVE_MIN in absolute
+value (function words such as "no", "like" and "please" excluded).
 """
 
 from __future__ import annotations
 
 import string
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import fmean
@@ -43,6 +45,9 @@ class Tone:
     negative: int  # sentences with compound <= -0.05
 
 
+_LOAD = threading.Lock()  # one load even when warm_up and a comparison race
+
+
 @lru_cache(maxsize=1)
 def _analyzer() -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -50,8 +55,17 @@ def _analyzer() -> Any:
     return SentimentIntensityAnalyzer()
 
 
+def warm_up() -> None:
+    """Load the lexicon now (import and parse, 10-40 ms) rather than on the first tone or
+    evaluative word: the app calls this from a background worker after its first paint, so
+    the first comparison does not pay for it. Safe to call more than once, from any thread."""
+    with _LOAD:
+        _analyzer()
+
+
 def lexicon() -> dict[str, float]:
-    table: dict[str, float] = _analyzer().lexicon
+    with _LOAD:
+        table: dict[str, float] = _analyzer().lexicon
     return table
 
 
@@ -71,7 +85,8 @@ def evaluative_words(text: str) -> list[Evaluative]:
 @lru_cache(maxsize=65536)
 def sentence_tone(text: str) -> float:
     """VADER's compound score for one sentence."""
-    analyzer = _analyzer()
+    with _LOAD:
+        analyzer = _analyzer()
     # VADER scores only words of its lexicon (and emoji, which it spells out first); with
     # neither, every valence is 0 and so is the compound: skip its slow rule passes.
     table = analyzer.lexicon

@@ -15,6 +15,7 @@ from iraqtui.analysis.compare import ComparedSentence, Comparison, OutletColumn,
 from iraqtui.analysis.compare import resolve_target as resolve
 from iraqtui.cli.common import open_for_reading, print_json, use_color
 from iraqtui.cli.outlets import resolve_outlet
+from iraqtui.export import neutralise_cell
 from iraqtui.models import HIT_CLOSE, HIT_OPEN
 from iraqtui.textsafe import sanitize
 
@@ -186,7 +187,9 @@ def to_csv(result: Comparison) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows(result):
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+        writer.writerow(
+            {k: ("" if row.get(k) is None else neutralise_cell(row.get(k))) for k in CSV_COLUMNS}
+        )
     return buffer.getvalue()
 
 
@@ -298,11 +301,21 @@ def to_text(result: Comparison, width: int, *, color: bool = False) -> str:
         out = head[:]
         for col in result.columns:
             out += ["", *_column_lines(col, max(MIN_COLUMN, width), marks)]
-        return "\n".join(out) + "\n"
+        return "\n".join([*out, "", *_method_lines(result, width)]) + "\n"
     blocks = [_column_lines(col, col_width, ("*", "*")) for col in result.columns]
     height = max(len(b) for b in blocks)
     out = head[:]
     for y in range(height):
         cells = [(b[y] if y < len(b) else "").ljust(col_width) for b in blocks]
         out.append((" " * GAP).join(cells).rstrip())
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, "", *_method_lines(result, width)]) + "\n"
+
+
+def _method_lines(result: Comparison, width: int) -> list[str]:
+    """What the tone and the distinctive terms are computed on, under the columns."""
+    return [
+        *textwrap.wrap(_clean(f"Tone: {result.tone_method}."), max(MIN_COLUMN, width)),
+        *textwrap.wrap(
+            _clean(f"Distinctive terms: {result.terms_method}."), max(MIN_COLUMN, width)
+        ),
+    ]

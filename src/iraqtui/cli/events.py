@@ -8,9 +8,8 @@ import sqlite3
 import sys
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
 from iraqtui.analysis.keyness import content_words
+from iraqtui.analysis.names import resolve_name
 from iraqtui.analysis.propose import DEFAULT_LIMIT, ProposedEvent, propose_events
 from iraqtui.cli.common import open_for_reading, print_json
 from iraqtui.errors import UnknownName
@@ -44,7 +43,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         help="propose candidate events from similar sentences in two or more outlets",
     )
     parser.add_argument(
-        "--limit", type=int, default=DEFAULT_LIMIT, metavar="N", help="proposals to show (0: all)"
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"with --propose: how many, strongest first (default {DEFAULT_LIMIT}; 0: all)",
     )
     parser.add_argument(
         "--save",
@@ -53,10 +56,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "`iraqtui compare proposed_…` shows them side by side",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, usage_error=parser.error)
 
 
 def run(args: argparse.Namespace) -> int:
+    _check_combination(args)
     conn = open_for_reading(args)
     try:
         if args.propose:
@@ -70,24 +74,27 @@ def run(args: argparse.Namespace) -> int:
         conn.close()
 
 
+def _check_combination(args: argparse.Namespace) -> None:
+    """Refuse options that would be silently ignored (argparse's usage error: exit 2)."""
+    mode = "--unassigned" if args.unassigned else "--propose" if args.propose else None
+    if args.key and mode:
+        args.usage_error(
+            f"KEY ({args.key!r}) cannot be combined with {mode}: {mode} looks at the whole "
+            f"corpus; run `iraqtui events {mode}`, or `iraqtui events KEY` for one event"
+        )
+    if args.save and not args.propose:
+        args.usage_error("--save stores proposals: use it with --propose")
+
+
 def resolve_event(conn: sqlite3.Connection, name: str) -> EventSummary:
     """An event by key or label, exactly or by a clear fuzzy match; else list the closest."""
     events = eq.list_events(conn)
-    folded = name.casefold().strip()
-    for event in events:
-        if folded in (event.key.casefold(), event.label.casefold()):
-            return event
-    choices = {e.key: e for e in events} | {e.label: e for e in events}
-    ranked = process.extract(
-        name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process, limit=8
-    )
-    best: list[tuple[EventSummary, float]] = []
-    for choice, score, _i in ranked:
-        if all(choices[str(choice)].key != e.key for e, _s in best):
-            best.append((choices[str(choice)], float(score)))
-    if best and best[0][1] >= 88 and (len(best) == 1 or best[0][1] - best[1][1] >= 5):
-        return best[0][0]
-    closest = ", ".join(repr(e.key) for e, _s in best[:5]) or "none (no events in the database)"
+    by_key = {e.key: e for e in events}
+    names = [(n, e.key) for e in events for n in (e.key, e.label)]
+    found = resolve_name(name, names, limit=8)
+    if found.found is not None:
+        return by_key[found.found]
+    closest = ", ".join(repr(k) for k in found.closest[:5]) or "none (no events in the database)"
     raise UnknownName(f"no event named {name!r}; closest: {closest}")
 
 
@@ -192,7 +199,8 @@ def _propose(conn: sqlite3.Connection, args: argparse.Namespace) -> int:
     mentions = eq.mentions_in(conn, [s.id for s in sentences])
     actors = {k: [(name, a, b) for name, _t, a, b in v] for k, v in mentions.items()}
     limit = args.limit if args.limit > 0 else len(sentences) + 1
-    proposals = propose_events(sentences, actors, limit=limit)
+    reused = eq.reuse_clusters_in(conn, sentences)
+    proposals = propose_events(sentences, actors, limit=limit, reused=reused)
     if args.save:
         _save(conn, proposals)
     if args.json:
@@ -202,10 +210,13 @@ def _propose(conn: sqlite3.Connection, args: argparse.Namespace) -> int:
         outlets = ", ".join(one_line(o, 40) for o in p.outlets)
         print(f"{p.key}  ({one_line(p.label, 70)})")
         print(f"    {len(p.sentences)} sentences, {len(p.outlets)} outlets: {outlets}")
-        print(f"    cohesion {p.cohesion}")
+        print(f"    {p.links} linked sentence pairs across outlets (strength {p.cohesion:g})")
         for s in p.sentences:
             print(f"    - {one_line(s.outlet, 24)}: {one_line(s.text, TEXT_WIDTH - 30)}")
     print(f"{len(proposals)} candidate event{'s' if len(proposals) != 1 else ''}")
+    if not proposals:
+        print("no two outlets have sentences in common (two or more rare words or names, or a")
+        print("reused passage): nothing to put side by side")
     return 0
 
 
@@ -218,7 +229,7 @@ def _save(conn: sqlite3.Connection, proposals: list[ProposedEvent]) -> None:
                 description=f"proposed from {len(p.sentences)} similar sentences in "
                 f"{len(p.outlets)} outlets",
             ),
-            round(1.0 - math.exp(-p.cohesion / 10.0), 3),
+            round(1.0 - math.exp(-p.cohesion / max(1, p.links) / 10.0), 3),  # mean link
             [(s.id, s.source, s.start, s.end) for s in p.sentences],
             [f"proposed:{t}" for t in (*p.actors, *p.terms)],
         )
@@ -239,5 +250,6 @@ def _proposal_json(p: ProposedEvent) -> dict[str, Any]:
         "actors": [sanitize(a) for a in p.actors],
         "outlets": [sanitize(o) for o in p.outlets],
         "cohesion": p.cohesion,
+        "links": p.links,
         "sentences": [_sentence_json(s) for s in p.sentences],
     }

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
+from iraqtui.analysis.names import resolve_name
 from iraqtui.errors import UnknownName
 from iraqtui.models import ActorDetail, ActorSummary, CandidateSummary, InContext
+from iraqtui.store.queries import fetch
 from iraqtui.textsafe import sanitize
 
 CONTEXT_CHARS = 60
-
-
-def fetch(
-    conn: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-) -> list[sqlite3.Row]:
-    """Rows addressable by column name, leaving the connection's row factory alone."""
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    return list(cursor.execute(sql, params))
+# Actor names are short; a fuzzy match needs a little less than an event name.
+ACTOR_ACCEPT = 85.0
 
 
 _OUTLET = "coalesce(nullif(s.outlet, ''), s.file)"
@@ -48,10 +39,10 @@ def actor_summaries(
         f"""
         SELECT a.id, a.name, a.type, a.affiliation, {_OUTLET} AS outlet, count(*) AS n
         FROM mentions m JOIN actors a ON a.id = m.actor JOIN sources s ON s.id = m.source
-        WHERE (:type IS NULL OR a.type = :type) AND (:outlet IS NULL OR s.outlet = :outlet)
+        WHERE (? IS NULL OR a.type = ?) AND (? IS NULL OR s.outlet = ?)
         GROUP BY a.id, outlet
         """,
-        {"type": actor_type, "outlet": outlet},
+        (actor_type, actor_type, outlet, outlet),
     )
     by_actor: dict[int, dict[str, int]] = defaultdict(dict)
     info: dict[int, tuple[str, str, str | None]] = {}
@@ -61,8 +52,8 @@ def actor_summaries(
     if include_unmentioned:
         for r in fetch(
             conn,
-            "SELECT id, name, type, affiliation FROM actors WHERE (:type IS NULL OR type = :type)",
-            {"type": actor_type},
+            "SELECT id, name, type, affiliation FROM actors WHERE (? IS NULL OR type = ?)",
+            (actor_type, actor_type),
         ):
             info.setdefault(r["id"], (r["name"], r["type"], r["affiliation"]))
     summaries = [
@@ -95,22 +86,10 @@ def actor_names(conn: sqlite3.Connection) -> dict[str, str]:
 def resolve_actor(conn: sqlite3.Connection, query: str) -> str:
     """The canonical name a user means: exact (any case) on a name or alias, else a clear
     fuzzy match; otherwise UnknownName listing the closest."""
-    names = actor_names(conn)
-    wanted = query.strip().casefold()
-    exact = {actor for name, actor in names.items() if name.casefold() == wanted}
-    if len(exact) == 1:
-        return exact.pop()
-    choices = list(names)
-    best = process.extract(
-        query, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=8
-    )
-    if best and best[0][1] >= 85:
-        top = names[str(best[0][0])]
-        rivals = {names[str(b[0])] for b in best if b[1] >= best[0][1] - 5}
-        if rivals == {top}:
-            return top
-    closest = list(dict.fromkeys(names[str(b[0])] for b in best))[:3]
-    listed = ", ".join(repr(c) for c in closest) or "none (the database has no actors)"
+    found = resolve_name(query, list(actor_names(conn).items()), accept=ACTOR_ACCEPT, limit=8)
+    if found.found is not None:
+        return found.found
+    listed = ", ".join(repr(c) for c in found.closest[:3]) or "none (the database has no actors)"
     raise UnknownName(f"no actor named {query!r}; closest: {listed}")
 
 
@@ -131,10 +110,10 @@ def actor_detail(conn: sqlite3.Connection, name: str, outlet: str | None = None)
         """
         SELECT substr(s.display, x.start + 1, x.end - x.start) AS shown, x.method, count(*) AS n
         FROM mentions x JOIN sources s ON s.id = x.source
-        WHERE x.actor = :actor AND (:outlet IS NULL OR s.outlet = :outlet)
+        WHERE x.actor = ? AND (? IS NULL OR s.outlet = ?)
         GROUP BY shown, x.method ORDER BY n DESC, shown
         """,
-        {"actor": actor["id"], "outlet": outlet},
+        (actor["id"], outlet, outlet),
     )
     mentions = fetch(
         conn,
@@ -142,10 +121,10 @@ def actor_detail(conn: sqlite3.Connection, name: str, outlet: str | None = None)
         SELECT x.source, s.file, {_OUTLET} AS outlet, x.start, x.end, x.method, x.score,
                {_CONTEXT}
         FROM mentions x JOIN sources s ON s.id = x.source
-        WHERE x.actor = :actor AND (:outlet IS NULL OR s.outlet = :outlet)
+        WHERE x.actor = ? AND (? IS NULL OR s.outlet = ?)
         ORDER BY outlet, s.published IS NULL, s.published, s.file, x.start
         """,
-        {"actor": actor["id"], "outlet": outlet},
+        (actor["id"], outlet, outlet),
     )
     return ActorDetail(
         id=actor["id"],
@@ -168,9 +147,9 @@ def unresolved_candidates(
         conn,
         """
         SELECT lower(surface) AS k, count(*) AS n, count(DISTINCT source) AS ns
-        FROM candidates GROUP BY k HAVING n >= :min ORDER BY n DESC, k LIMIT :limit
+        FROM candidates GROUP BY k HAVING n >= ? ORDER BY n DESC, k LIMIT ?
         """,
-        {"min": min_count, "limit": limit},
+        (min_count, limit),
     )
     if not groups:
         return []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from iraqtui.models import CorpusSentence, EventPassageRow, EventSummary, SentenceQuote
 from iraqtui.store.queries import fetch
 
+_T = TypeVar("_T")
 # SQLite's default limit on bound parameters is 999 on old builds: stay under it.
 _CHUNK = 900
 _SENTENCE_COLUMNS = (
@@ -33,7 +36,7 @@ def _sentence(r: sqlite3.Row) -> CorpusSentence:
     )
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(ids: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
 
@@ -159,6 +162,57 @@ def quotes_in(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Se
     return out
 
 
+def quoted_spans_in(
+    conn: sqlite3.Connection, sentences: Sequence[CorpusSentence]
+) -> dict[int, list[tuple[int, int]]]:
+    """The spans of quoted speech and scare-quoted terms inside each sentence, as offsets
+    into the sentence's text (a quote running over several sentences is cut to each)."""
+    by_source: dict[int, list[CorpusSentence]] = defaultdict(list)
+    for s in sentences:
+        by_source[s.source].append(s)
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for chunk in _chunks(list(by_source)):
+        marks = ", ".join("?" for _ in chunk)
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for source, start, end in conn.execute(
+            "SELECT source, start, end FROM quotes "
+            f"WHERE kind IN ('speech', 'term') AND source IN ({marks}) ORDER BY source, start",
+            chunk,
+        ):
+            spans[int(source)].append((int(start), int(end)))
+        for source, found in spans.items():
+            starts = [a for a, _b in found]
+            longest = max(b - a for a, b in found)
+            for s in by_source[source]:
+                # Quotes starting before the sentence ends, back to the longest quote's reach.
+                k = bisect.bisect_left(starts, s.end) - 1
+                while k >= 0 and found[k][0] > s.start - longest:
+                    a, b = found[k]
+                    if b > s.start:
+                        out[s.id].append((max(a, s.start) - s.start, min(b, s.end) - s.start))
+                    k -= 1
+                out[s.id].sort()
+    return out
+
+
+def reuse_clusters_in(
+    conn: sqlite3.Connection, sentences: Sequence[CorpusSentence]
+) -> dict[int, set[int]]:
+    """For each sentence that overlaps a reused passage (the `reuse` table: the same words in
+    several sources), the ids of those passages' clusters."""
+    spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for cluster, source, start, end in conn.execute(
+        "SELECT cluster, source, start, end FROM reuse"
+    ):
+        spans[int(source)].append((int(start), int(end), int(cluster)))
+    out: dict[int, set[int]] = defaultdict(set)
+    for s in sentences:
+        for a, b, cluster in spans.get(s.source, ()):
+            if a < s.end and s.start < b:
+                out[s.id].add(cluster)
+    return out
+
+
 def mentions_in(
     conn: sqlite3.Connection, ids: Sequence[int]
 ) -> dict[int, list[tuple[str, str, int, int]]]:
@@ -222,10 +276,14 @@ def background_counts(conn: sqlite3.Connection, stems: Iterable[str]) -> tuple[d
         "USING fts5vocab(main, paragraphs_fts, 'row')"
     )
     counts: dict[str, int] = {}
-    for stem in set(stems):
-        row = conn.execute("SELECT cnt FROM temp.iraqtui_vocab WHERE term = ?", (stem,)).fetchone()
-        if row:
-            counts[stem] = int(row[0])
+    # One query per chunk, not per stem: SQLite hands each IN value to fts5vocab as a term
+    # lookup, so this stays a few index probes per stem however large the vocabulary.
+    for chunk in _chunks(sorted(set(stems))):
+        marks = ", ".join("?" for _ in chunk)
+        for term, cnt in conn.execute(
+            f"SELECT term, cnt FROM temp.iraqtui_vocab WHERE term IN ({marks})", chunk
+        ):
+            counts[str(term)] = int(cnt)
     total = _total_tokens(conn)
     return counts, total
 

@@ -1,0 +1,156 @@
+"""`iraqtui events --propose` on corpora with no catalogue: the seeds with the catalogue
+removed, and a small corpus of four outlets with no sidecars. Databases are built by the real
+pipeline.
+
+A proposal *matches* an event when the sentences of it that the catalogue run assigns to that
+event (the same files ingested with seeds/events.toml, matched by file and offset) come from
+two or more outlets and make up at least half of the proposal's sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iraqtui.config import bundled_seeds_dir
+from iraqtui.ingest.pipeline import IngestOptions, ingest
+from iraqtui.store.db import open_db
+
+SEEDS = bundled_seeds_dir()
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+COVERAGE = tomllib.loads((FIXTURES / "event_coverage.toml").read_text(encoding="utf-8"))
+# Shared by two outlets, but with no two sentences from different outlets that share two
+# informative words: the August freeze is "a unilateral truce" in one and "the ceasefire
+# hasn't been rescinded" in the other; Fadhila's sentences share only the party's name. One
+# shared word is deliberately not a link (it is what made "years" and "eyes" proposals).
+PROPOSE_KNOWN_MISSES = {"august_2007_freeze", "fadhila_basra"}
+MAX_PROPOSALS = 25
+
+
+@pytest.fixture(scope="module")
+def no_catalogue_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds ingested with an empty catalogue: no event is known in advance."""
+    folder = tmp_path_factory.mktemp("nocat")
+    empty = folder / "none.toml"
+    empty.write_text("# no events\n", encoding="utf-8")
+    path = folder / "nocat.db"
+    db = open_db(path)
+    ingest(db.conn, [SEEDS], SEEDS, IngestOptions(events_file=empty))
+    db.conn.close()
+    return path
+
+
+def _shared_events(seeds_db: sqlite3.Connection) -> set[str]:
+    outlet_of = dict(seeds_db.execute("SELECT file, outlet FROM sources"))
+    covered = COVERAGE["coverage"]
+    return {
+        key
+        for key in {k for keys in covered.values() for k in keys}
+        if len({outlet_of[f] for f, keys in covered.items() if key in keys}) >= 2
+    }
+
+
+def _matches(proposal: dict[str, Any], key: str, about: dict[tuple[str, int], set[str]]) -> bool:
+    sentences = proposal["sentences"]
+    on_it = [s for s in sentences if key in about[(s["file"], s["start"])]]
+    return len({s["outlet"] for s in on_it}) >= 2 and len(on_it) >= 0.5 * len(sentences)
+
+
+def test_the_default_proposals_include_every_event_two_outlets_share(  # type: ignore[no-untyped-def]
+    cli, no_catalogue_db: Path, seeds_db: sqlite3.Connection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = cli("events", "--db", str(no_catalogue_db), "--propose", "--json")
+    assert result.code == 0
+    proposals = json.loads(result.out)
+    assert 0 < len(proposals) <= MAX_PROPOSALS
+    about: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for file, start, key in seeds_db.execute(
+        "SELECT s.file, t.start, e.key FROM event_passages p JOIN events e ON e.id = p.event "
+        "JOIN sentences t ON t.id = p.sentence JOIN sources s ON s.id = p.source"
+    ):
+        about[(file, start)].add(key)
+    shared = _shared_events(seeds_db)
+    found: dict[str, int] = {}
+    for rank, proposal in enumerate(proposals, start=1):
+        assert len(set(proposal["outlets"])) >= 2
+        assert {s["outlet"] for s in proposal["sentences"]} == set(proposal["outlets"])
+        for key in shared:
+            if _matches(proposal, key, about):
+                found.setdefault(key, rank)
+    with capsys.disabled():
+        print(f"\n{len(proposals)} proposals; shared events found {len(found)}/{len(shared)}:")
+        print("  " + ", ".join(f"{k} (#{r})" for k, r in sorted(found.items(), key=lambda x: x[1])))
+    assert shared - set(found) == PROPOSE_KNOWN_MISSES
+    assert len(shared) - len(PROPOSE_KNOWN_MISSES) >= 10
+
+
+def test_labels_are_shared_phrases_or_names_not_single_common_words(  # type: ignore[no-untyped-def]
+    cli, no_catalogue_db: Path
+) -> None:
+    proposals = json.loads(cli("events", "--db", str(no_catalogue_db), "--propose", "--json").out)
+    labels = [p["label"] for p in proposals]
+    for proposal in proposals:
+        # two or more words, or an actor's name
+        assert len(proposal["label"].split()) >= 2 or proposal["actors"], proposal["label"]
+    assert not {"years", "eyes", "offensive", "security"} & set(labels)
+    assert any("war until liberation" in label for label in labels)  # a phrase both outlets use
+    keys = [p["key"] for p in proposals]
+    assert len(set(keys)) == len(keys) and all(k.startswith("proposed_") for k in keys)
+    text = cli("events", "--db", str(no_catalogue_db), "--propose", "--limit", "3")
+    assert text.out.count("\nproposed_") + text.out.startswith("proposed_") == 3
+    assert "3 candidate events" in text.out
+
+
+STORIES = {
+    "tribune": [
+        "Heavy floods swept through the river delta on Tuesday, forcing thousands of farmers "
+        "from their villages.",
+        "The provincial governor ordered the dam gates opened to relieve pressure on the levees.",
+        "Separately, the city council approved a new budget for the bus network after a long "
+        "debate.",
+    ],
+    "ledger": [
+        "The dam gates were finally opened on Wednesday, a day after the floods swept through "
+        "the river delta.",
+        "Farmers who fled their villages say nobody warned them the levees might fail.",
+        "In other news, the national football team lost again to a weaker side.",
+    ],
+    "riverside": [
+        "The city council approved the bus network budget on Thursday after hours of debate.",
+        "I went walking by the old mill yesterday and thought about my grandmother.",
+        "She used to bake bread every Sunday morning in the stone oven.",
+    ],
+    "courier": [
+        "A new museum of modern sculpture opened downtown with a free exhibition.",
+        "The bus network budget the council approved this week is too small, say drivers.",
+        "The coach blamed the weather, the referee and the pitch for the football defeat.",
+    ],
+}
+
+
+def test_a_small_corpus_without_sidecars_gets_its_two_shared_stories(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "mine"
+    for outlet, sentences in STORIES.items():
+        (corpus / outlet).mkdir(parents=True)  # no sidecars: the folder names the outlet
+        (corpus / outlet / "post.txt").write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+    db = str(tmp_path / "mine.db")
+    assert cli("ingest", "--db", db, str(corpus)).code == 0
+    proposals = json.loads(cli("events", "--db", db, "--propose", "--json").out)
+    assert len(proposals) == 2
+    flood, bus = sorted(proposals, key=lambda p: "bus" in p["label"])
+    assert "floods swept through the river delta" in flood["label"]  # what both outlets say
+    assert "bus network" in bus["label"]
+    assert set(flood["outlets"]) == {"ledger", "tribune"}
+    assert set(bus["outlets"]) == {"courier", "riverside", "tribune"}
+    assert all("bus network" in s["text"] for s in bus["sentences"])
+    assert not any(
+        "football" in s["text"] or "museum" in s["text"] for p in proposals for s in p["sentences"]
+    )
