@@ -2,16 +2,19 @@
 
 Run: python bench/bench_app.py [--runs 7] [--quotes 100000] [--rows 100000]
 
-- First frame: each app runs in a child process started the same way
+- First frame: each app runs in a child process started the same way (runs interleaved)
   (`python bench_app.py --child KIND DB`), headless; the parent stamps the time just before
   starting the child, the child prints the time of its first refresh (FIELD-NOTES A8) and
   exits. The minimal anchor is `App` with one `Static`; iraqtui is `IraqApp` on the seeds
-  database, stamped when its main screen has painted.
+  database, stamped when its main screen first paints (one line of text; the panes are
+  composed right after, and that second paint is reported too).
 - Quote finder: in-process (`run_test`), on the seeds and on a copy padded with `--quotes`
   synthetic quotes (50 per synthetic source); from the input's change handler to the refresh
   after the results are shown (the index is warmed first, as the app does).
 - Compare screen: from the `]` (next event) action to the refresh after the new columns are
-  mounted, and from `j` (next sentence) to the refresh after the cursor moves, on the seeds.
+  shown (the analysis runs in a worker in between), and from `j` (next sentence) to the
+  refresh after the cursor moves, on the seeds; and a synthetic event of 1,000 sentences over
+  8 outlets handed straight to the screen: built on a fresh screen, and rebuilt in place.
 - Lists: from the `4` action to the refresh showing the padded Quotes list.
 The pilot's own cost per key press (~40 ms here) is not in these figures.
 A benchmark, not a test: it asserts nothing. Medians of `--runs` runs; CPU speed here swings,
@@ -55,21 +58,30 @@ def child(kind: str, db: str) -> None:
     from iraqtui.tui.screens.main import MainScreen
 
     original = MainScreen.on_mount
+    build = MainScreen._build
 
     def on_mount(self: MainScreen) -> None:
+        # Registered first: it runs as soon as the first frame is out, before the callback
+        # that composes the panes (both wait for the same refresh).
+        self.call_after_refresh(stamp, self.app, False)
         original(self)
-        self.call_after_refresh(stamp, self.app)
+
+    async def built(self: MainScreen) -> None:
+        await build(self)
+        self.call_after_refresh(stamp, self.app, True, "PANES")
 
     MainScreen.on_mount = on_mount  # type: ignore[method-assign]
+    MainScreen._build = built  # type: ignore[method-assign]
     IraqApp(Path(db), bundled_seeds_dir()).run(headless=True)
 
 
-def stamp(app: object) -> None:
-    print(f"FRAME {time.time():.6f}", flush=True)
-    app.exit()  # type: ignore[attr-defined]
+def stamp(app: object, done: bool = True, what: str = "FRAME") -> None:
+    print(f"{what} {time.time():.6f}", flush=True)
+    if done:
+        app.exit()  # type: ignore[attr-defined]
 
 
-def first_frame(kind: str, db: Path) -> float:
+def first_frame(kind: str, db: Path, what: str = "FRAME") -> float:
     started = time.time()
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(db)],
@@ -79,8 +91,8 @@ def first_frame(kind: str, db: Path) -> float:
         check=False,
     )
     for line in done.stdout.splitlines():
-        if "FRAME " in line:
-            return float(line.split("FRAME ", 1)[1].split()[0]) - started
+        if f"{what} " in line:
+            return float(line.split(f"{what} ", 1)[1].split()[0]) - started
     raise RuntimeError(f"{kind}: no frame stamp; stderr: {done.stderr[-500:]}")
 
 
@@ -188,7 +200,7 @@ async def finder_keystrokes(db: Path, query: str) -> list[float]:
         for ch in query:
             await pilot.press("space" if ch == " " else ch)
             await settle(pilot, rounds=1)
-    return watch.times
+    return list(watch.times)
 
 
 async def compare_keystrokes(db: Path, steps: int) -> tuple[list[float], list[float]]:
@@ -206,12 +218,125 @@ async def compare_keystrokes(db: Path, steps: int) -> tuple[list[float], list[fl
         await settle(pilot)
         app.compare("event", "qom_truce")
         await settle(pilot)
+        step_watch.times.clear()  # the first load is not a keystroke
         for _ in range(steps):
             await pilot.press("right_square_bracket")
             await settle(pilot)
             await pilot.press("j")
             await settle(pilot, rounds=1)
-    return step_watch.times, move_watch.times
+    return list(step_watch.times), list(move_watch.times)  # copies: the hooks stay installed
+
+
+def synthetic_comparison(sentences: int, outlets: int, seed: int) -> object:
+    """CompareData for an event with `sentences` sentences spread over `outlets` outlets
+    (synthetic text; half own voice, half quoted; a few evaluative words each)."""
+    from iraqtui.analysis.compare import ComparedSentence, Comparison, OutletColumn, Target
+    from iraqtui.analysis.keyness import KeyTerm, PriorInfo
+    from iraqtui.analysis.tone import Evaluative, Tone
+    from iraqtui.models import CorpusSentence
+    from iraqtui.tui.data import CompareData
+
+    rng = random.Random(seed)
+    words = (
+        "militia truce offensive basra sadr maliki iran army ceasefire talks city police "
+        "weapons fighting government forces leaders support political movement statement "
+        "spokesman negotiations security operation control province south clashes week"
+    ).split()
+    columns = []
+    per = sentences // outlets
+    for o in range(outlets):
+        outlet = f"Synthetic Outlet {o + 1}"
+        own, quoted = [], []
+        for n in range(per):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(12, 45))) + "."
+            voice = "own" if n % 2 == 0 else "quoted"
+            s = CorpusSentence(
+                o * per + n,
+                o,
+                f"synthetic-{o}.txt",
+                outlet,
+                n,
+                0,
+                0,
+                text,
+                voice,
+                None if voice == "own" else "AP",
+            )
+            first = text.index(" ")
+            item = ComparedSentence(
+                s,
+                (),
+                () if voice == "own" else ("AP",),
+                (Evaluative(0, first, text[:first], -1.0),),
+            )
+            (own if voice == "own" else quoted).append(item)
+        terms = tuple(KeyTerm(w, w, 3, 1, 1.0, 1.5, 0.1) for w in words[:8])
+        columns.append(
+            OutletColumn(
+                outlet,
+                (f"synthetic-{o}.txt",),
+                tuple(own),
+                tuple(quoted),
+                Tone(-0.2, len(own), 1, 2),
+                (("fighting", -1.0, 4),),
+                terms,
+                100,
+                (("Muqtada al-Sadr", 5, 3),),
+            )
+        )
+    comparison = Comparison(
+        Target("event", "qom_truce", "Synthetic event"),
+        tuple(columns),
+        PriorInfo(0.01, 1000, "synthetic"),
+        "synthetic tone",
+        "synthetic terms",
+        0.0,
+    )
+    return CompareData(comparison, (), ("qom_truce",))
+
+
+async def compare_build(db: Path, runs: int) -> tuple[list[float], list[float]]:
+    """The compare screen for 1,000 sentences over 8 outlets: built on a fresh screen (every
+    column mounted), and rebuilt in place (as `]` does when the column count is unchanged)."""
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.compare import CompareScreen
+
+    class Quiet(CompareScreen):
+        def load(self) -> None:  # the data comes from the benchmark
+            pass
+
+    fresh: list[float] = []
+    again: list[float] = []
+    data = [synthetic_comparison(1000, 8, SEED + n) for n in range(runs * 2)]
+    app = IraqApp(db, bundled_seeds_dir())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for n in range(runs):
+            screen = Quiet("event", "qom_truce")
+            await app.push_screen(screen)
+            await settle(pilot, rounds=1)
+            for times, payload in ((fresh, data[2 * n]), (again, data[2 * n + 1])):
+                watch = Stopwatch()
+                watch.times = times
+                watch.start()
+                await screen._loaded(payload)  # type: ignore[arg-type]
+                await columns_laid_out(screen)
+                watch.stop_after_refresh(screen)
+                await settle(pilot, rounds=1)
+            app.pop_screen()
+            await settle(pilot, rounds=1)
+    return fresh, again
+
+
+async def columns_laid_out(screen: object) -> None:
+    """Wait until every column has wrapped its text at its real width (new columns do that
+    when their first Resize arrives), so the stopwatch stops after a frame with text in it."""
+    for _ in range(10_000):
+        columns = screen.columns  # type: ignore[attr-defined]
+        if all(c._width > 0 for c in columns):
+            return
+        await asyncio.sleep(0)
 
 
 async def list_ready(db: Path) -> float:
@@ -254,14 +379,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         seeds = build_seeds_db(folder)
-        minimal = [first_frame("minimal", seeds) for _ in range(args.runs)]
-        ours = [first_frame("iraqtui", seeds) for _ in range(args.runs)]
+        minimal: list[float] = []
+        ours: list[float] = []
+        panes: list[float] = []
+        for _ in range(args.runs):  # interleaved, so a change in machine load hits all three
+            minimal.append(first_frame("minimal", seeds))
+            ours.append(first_frame("iraqtui", seeds))
+            panes.append(first_frame("iraqtui", seeds, "PANES"))
         padded = folder / "padded.db"
         shutil.copy(seeds, padded)
         pad_quotes(padded, args.quotes)
         finder_seeds = asyncio.run(finder_keystrokes(seeds, "too big for his boots"))
         finder_big = asyncio.run(finder_keystrokes(padded, "militia truce basra"))
         steps, moves = asyncio.run(compare_keystrokes(seeds, args.runs))
+        built, rebuilt = asyncio.run(compare_build(seeds, args.runs))
         ready = [asyncio.run(list_ready(padded)) for _ in range(3)]
     n = args.quotes
     print()
@@ -269,12 +400,19 @@ def main() -> None:
     print(f"{'first frame, minimal Textual app (anchor)':<58} {ms(minimal)}")
     ratio = statistics.median(ours) / statistics.median(minimal)
     print(f"{'first frame, iraqtui main screen':<58} {ms(ours)}  {ratio:.2f}x anchor (goal 1.2x)")
+    ratio = statistics.median(panes) / statistics.median(minimal)
+    label = "  then its panes composed and painted (lists load after)"
+    print(f"{label:<58} {ms(panes)}  {ratio:.2f}x anchor")
     print(f"{'quote finder, keystroke to screen, seeds':<58} {ms(finder_seeds)}")
     label = f"quote finder, keystroke to screen, +{n:,} quotes"
     print(f"{label:<58} {ms(finder_big)}  goal < 50 ms")
     print(f"{'  p90 of the same':<58} {statistics.quantiles(finder_big, n=10)[-1] * 1000:8.1f} ms")
     print(f"{'compare screen, ] (next event) to new columns, seeds':<58} {ms(steps)}  goal < 50 ms")
     print(f"{'compare screen, j (next sentence) to screen':<58} {ms(moves)}  goal < 50 ms")
+    label = "compare screen, 1,000 sentences / 8 outlets, built"
+    print(f"{label:<58} {ms(built)}  goal < 200 ms")
+    label = "compare screen, 1,000 sentences / 8 outlets, rebuilt (])"
+    print(f"{label:<58} {ms(rebuilt)}  goal < 50 ms")
     print(f"{f'quotes list of {n:,}+ rows, 4 to screen':<58} {ms(ready)}  goal < 200 ms")
 
 

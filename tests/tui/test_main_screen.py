@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.content import Content
 from textual.widgets import Input
 
+from iraqtui.models import InContext
+from iraqtui.tui.app import IraqApp
+from iraqtui.tui.render import MARK_STYLE
 from iraqtui.tui.screens.help import HelpScreen
 from iraqtui.tui.widgets.detail import DetailPane
-from iraqtui.tui.widgets.reader import Reader
+from iraqtui.tui.widgets.reader import ParagraphView, Reader
 from iraqtui.tui.widgets.row_list import RowList
 
 from .helpers import make_app, reader_text, screen_text, settle, type_text
@@ -147,3 +152,107 @@ async def test_a_file_that_is_not_a_database_is_a_notification(tmp_path: Path) -
         assert any("not an SQLite database" in e for e in app.errors)
         assert app.is_running
     assert bad.read_text(encoding="utf-8").startswith("not sqlite")
+
+
+async def _muqtada_mentions(pilot: object, app: object) -> RowList:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("2", "i")  # type: ignore[attr-defined]
+    await type_text(pilot, "Muqtada")  # type: ignore[arg-type]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    kwic = app.screen.query_one("#detail-kwic", RowList)  # type: ignore[attr-defined]
+    assert kwic.display and kwic.row_count >= 10  # his mentions, one a line
+    return kwic
+
+
+def _marked_view_on_screen(app: IraqApp, m: InContext) -> bool:
+    """The paragraph holding the mention is in view and the mention is lit in it."""
+    reader = app.screen.query_one(Reader)
+    for view in app.screen.query(ParagraphView):
+        content = view.render()
+        assert isinstance(content, Content)
+        lit = [s for s in content.spans if s.style == MARK_STYLE]
+        if lit:
+            assert content.plain[lit[0].start : lit[0].end] == m.surface
+            return view.region.overlaps(reader.region)
+    return False
+
+
+async def test_mention_in_context_opens_the_reader_there_from_the_keyboard(
+    seeds_db_path: Path,
+) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        kwic = await _muqtada_mentions(pilot, app)
+        assert "Blorge" in app.screen.query_one(DetailPane).text
+        await pilot.press("enter")  # the actor chosen: its mentions take the keys
+        assert kwic.has_focus
+        await pilot.press(*["j"] * 6)
+        row = kwic.current
+        assert row is not None and isinstance(row.key, InContext)
+        mention = row.key
+        assert mention.surface in row.text
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.has_focus
+        assert reader.doc is not None and reader.doc.source.id == mention.source
+        assert reader.sentence is not None
+        assert reader.sentence.start <= mention.start < reader.sentence.end
+        assert reader.mark == (mention.start, mention.end)
+        assert _marked_view_on_screen(app, mention)
+        assert app.errors == []
+
+
+async def test_mention_in_context_opens_the_reader_there_with_the_mouse(
+    seeds_db_path: Path,
+) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        kwic = await _muqtada_mentions(pilot, app)
+        await pilot.click("#detail-kwic", offset=(3, 4))  # a click picks the line
+        await pilot.pause()
+        assert kwic.cursor == 4
+        mention = kwic.rows[4].key
+        assert isinstance(mention, InContext)
+        await pilot.click("#detail-kwic", offset=(3, 4), times=2)  # a double click opens it
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.doc is not None and reader.doc.source.id == mention.source
+        assert reader.mark == (mention.start, mention.end)
+        assert _marked_view_on_screen(app, mention)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_section_tabs_are_readable(seeds_db_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in ("1", "3"):  # whichever section is active
+            await pilot.press(key)
+            await pilot.pause()
+            shown = screen_text(app)
+            for label in ("1 Sources", "2 Actors", "3 Events", "4 Quotes"):
+                assert label in shown, (size, label)
+
+
+async def test_a_quoted_sentence_lists_the_actors_it_names(seeds_db_path: Path) -> None:
+    """Blorge's “Al-Sadr is involved in a very complicated relationship with the Iranians,”"""
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "i")
+        await type_text(pilot, "Blorge")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        for _ in range(5):
+            if reader.sentence and "complicated relationship" in reader.sentence.text:
+                break
+            await pilot.press("j")
+            await settle(pilot, rounds=1)
+        assert reader.sentence is not None
+        assert "complicated relationship" in reader.sentence.text
+        detail = app.screen.query_one(DetailPane).text
+        actors = next(line for line in detail.splitlines() if line.startswith("actors:"))
+        assert "Muqtada al-Sadr" in actors and "Michael Ware" in actors

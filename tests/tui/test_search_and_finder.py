@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from iraqtui.tui.screens.finder import QuoteFinder
 from iraqtui.tui.screens.search import SearchScreen
@@ -79,3 +82,47 @@ async def test_fuzzy_finder_lands_on_michael_wares_quote(seeds_db_path: Path) ->
         assert reader.doc is not None and reader.doc.source.outlet == "Blorge"
         assert reader.sentence is not None
         assert "too big for his boots" in reader.sentence.text
+
+
+async def test_a_superseded_search_is_interrupted_not_waited_for(
+    seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query still running when the next keystroke's query starts is stopped with
+    `Connection.interrupt()`; the results shown are the newest query's."""
+    import sqlite3
+    import time
+
+    from iraqtui.analysis import search as core
+
+    real_first_hits = core.first_hits
+    outcomes: list[tuple[str, float]] = []
+
+    def slow_for_melted(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        if query == "melted":  # a query that would run for minutes
+            started = time.monotonic()
+            try:
+                conn.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                    "WHERE i < 1000000000) SELECT count(*) FROM n"
+                ).fetchone()
+            except sqlite3.OperationalError as exc:
+                outcomes.append((str(exc), time.monotonic() - started))
+                raise
+        return real_first_hits(conn, query, **kwargs)
+
+    monkeypatch.setattr(core, "first_hits", slow_for_melted)
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "melted")
+        await pilot.pause(0.5)  # the slow query is running
+        await type_text(pilot, " away")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert outcomes and outcomes[0][0] == "interrupted"
+        assert outcomes[0][1] < 5
+        status = str(app.screen.query_one("#search-status").render())
+        assert "for melted away" in status
+        assert app.screen.query_one("#search-results", RowList).row_count >= 1
+        assert app.errors == []

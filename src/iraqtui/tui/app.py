@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from iraqtui.tui.commands import PROVIDERS
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.workers import Failed, Fetched
 
 if TYPE_CHECKING:
@@ -17,7 +18,10 @@ if TYPE_CHECKING:
     from iraqtui.tui.screens.main import MainScreen
 
 
-class IraqApp(App[None]):
+MAX_NOTIFIED_ERRORS = 50
+
+
+class IraqApp(Guarded, App[None]):
     """Browse sources and actors, read closely, compare outlets, find quotes."""
 
     CSS_PATH = "styles/app.tcss"
@@ -36,6 +40,9 @@ class IraqApp(App[None]):
         self.errors: list[str] = []  # every error shown to the user, for tests and logs
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._load_keymap)  # not needed for the first frame
+
+    def _load_keymap(self) -> None:
         from iraqtui.tui.keys import load_keymap
 
         keymap, problem = load_keymap()
@@ -73,10 +80,12 @@ class IraqApp(App[None]):
         )
         message = one_line(f"{what}: {detail}", 300)
         self.errors.append(message)
-        self.notify(message, severity="error", markup=False, timeout=8)
+        if len(self.errors) <= MAX_NOTIFIED_ERRORS:  # a bug that repeats must not flood
+            self.notify(message, severity="error", markup=False, timeout=8)
 
     def _handle_exception(self, error: Exception) -> None:
-        """A bug in a handler becomes a notification; the app keeps running."""
+        """An error raised outside a message handler (a worker, a timer, compose) becomes a
+        notification; handlers are covered by `Guarded`. Private Textual API: see guard.py."""
         if not self.is_running or not self.screen_stack:
             super()._handle_exception(error)
             return

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from iraqtui.textsafe import one_line
 from iraqtui.tui.workers import app_of
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass(frozen=True)

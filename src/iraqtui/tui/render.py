@@ -32,6 +32,7 @@ QUOTED_SENTENCE_STYLE = "on $boost"
 LABEL_STYLE = "$text-muted italic"
 VOICE_LABEL_STYLE = "bold $text-secondary"
 HIT_STYLE = "bold reverse"
+MARK_STYLE = "bold reverse $text-warning"  # the mention the user chose to read in context
 CURSOR_STYLE = "on $primary 30%"
 NOTE_STYLE = "bold $text-warning"
 BOILERPLATE_STYLE = "dim strike"
@@ -103,6 +104,7 @@ def paragraph_content(
     *,
     cursor: int | None = None,
     terms: Sequence[str] = (),
+    mark: tuple[int, int] | None = None,
 ) -> Content:
     """One paragraph: mentions coloured by type, quotes labelled, voices marked, hits lit."""
     text = clean(paragraph.text)
@@ -146,6 +148,8 @@ def paragraph_content(
             inserts[end].append((f" ⟨{label}⟩", LABEL_STYLE))
     for start, end in hit_spans(text, terms):
         spans.append(Span(start, end, HIT_STYLE))
+    if mark is not None and paragraph.start <= mark[0] < paragraph.end:
+        spans.append(Span(mark[0] - base, min(mark[1], paragraph.end) - base, MARK_STYLE))
     p_target = doc.paragraph_targets.get(paragraph.id)
     if p_target in fixes.noted:
         inserts[len(text)].append((" ✎¶", NOTE_STYLE))

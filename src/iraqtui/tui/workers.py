@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
@@ -13,6 +12,8 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from iraqtui.tui.app import IraqApp
 
 T = TypeVar("T")

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from iraqtui.models import SentenceRow
 from iraqtui.store.app_queries import ReaderDoc
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
 from iraqtui.tui.workers import fetch
 
@@ -141,7 +142,7 @@ def save(conn: object, choice: Choice, value: str) -> int:
     return data.save_note(conn, choice.target, choice.kind, value, choice.file, choice.span)  # type: ignore[arg-type]
 
 
-class AnnotateScreen(ModalScreen[bool]):
+class AnnotateScreen(Guarded, ModalScreen[bool]):
     """Pick what to record (enter), type the value (enter saves); escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

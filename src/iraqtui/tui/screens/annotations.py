@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from iraqtui.store.app_queries import AnnotationRow
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
 from iraqtui.tui.workers import fetch
 
@@ -39,7 +40,7 @@ def annotation_row(a: AnnotationRow) -> Row:
     return Row.of(f"#{a.id} {what}: {one_line(a.value, 60)}  — {where} · {a.created[:10]}", a)
 
 
-class AnnotationsScreen(Screen[None]):
+class AnnotationsScreen(Guarded, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="annotations.back"),
         Binding("x,delete", "delete", "Delete", id="annotations.delete"),

@@ -14,17 +14,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.compare_column import CompareColumn
 from iraqtui.tui.workers import fetch
 
 if TYPE_CHECKING:
+    from iraqtui.analysis.compare import OutletColumn
     from iraqtui.tui.data import CompareData
 
 MIN_COLUMN = 36  # cells: narrower columns would wrap every few words
 MAX_MISSING_COLUMNS = 8  # beyond this, outlets that say nothing share one column
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(Guarded, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="compare.back"),
         Binding("h,left", "column(-1)", "◀ Column", key_display="h", id="compare.left"),
@@ -66,22 +68,33 @@ class CompareScreen(Screen[None]):
     async def _loaded(self, data: CompareData) -> None:
         self.data = data
         comparison = data.comparison
-        columns: list[CompareColumn] = [CompareColumn(c, c.outlet) for c in comparison.columns]
+        wanted: list[tuple[OutletColumn | None, str, str]] = [
+            (c, c.outlet, "") for c in comparison.columns
+        ]
         missing = data.missing
         not_covered = f"Says nothing about this {self.kind}."
-        if len(columns) + len(missing) <= MAX_MISSING_COLUMNS:
-            columns += [CompareColumn(None, outlet, not_covered) for outlet in missing]
+        if len(wanted) + len(missing) <= MAX_MISSING_COLUMNS:
+            wanted += [(None, outlet, not_covered) for outlet in missing]
         elif missing:
             names = "; ".join(one_line(m, 40) for m in missing)
-            columns.append(CompareColumn(None, f"{len(missing)} other outlets", f"Silent: {names}"))
-        self._fit_columns(columns)  # widths set before mounting: one layout, not two
+            wanted.append((None, f"{len(missing)} other outlets", f"Silent: {names}"))
+        # Columns are reused from one event to the next: only the difference is mounted.
         holder = self.query_one("#compare-columns", HorizontalScroll)
+        columns = self.columns
         with self.app.batch_update():
-            await holder.remove_children()
-            await holder.mount_all(columns)
-        if not self.quoted_shown:
-            for column in columns:
-                column.show_quoted(False)
+            quoted = self.quoted_shown
+            for column, spec in zip(columns, wanted, strict=False):
+                column.set_column(*spec, quoted=quoted)
+            if len(columns) > len(wanted):
+                await holder.remove_children(columns[len(wanted) :])
+                columns = columns[: len(wanted)]
+                self._fit_columns(columns)
+            elif len(wanted) > len(columns):
+                new = [CompareColumn(*spec, quoted=quoted) for spec in wanted[len(columns) :]]
+                columns += new
+                self._fit_columns(columns)  # widths set before mounting: one layout, not two
+                await holder.mount_all(new)
+        holder.scroll_to(x=0, animate=False, immediate=True)
         self._title()
         if columns:
             columns[0].focus()

@@ -13,11 +13,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from iraqtui.tui.guard import Guarded
+
 if TYPE_CHECKING:
     from iraqtui.analysis.compare import Comparison
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(Guarded, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "write('markdown')", "Markdown", id="export.markdown"),
         Binding("c", "write('csv')", "CSV", id="export.csv"),

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.render import hit_spans, terms_of
 from iraqtui.tui.widgets.row_list import Row, RowList
 from iraqtui.tui.workers import fetch
@@ -49,7 +50,7 @@ def hit_row(hit: QuoteHit, query: str) -> Row:
     return Row(text, hit, tuple((a + len(prefix), b + len(prefix)) for a, b in lit))
 
 
-class QuoteFinder(ModalScreen[None]):
+class QuoteFinder(Guarded, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="finder.close"),
         Binding("down", "move(1)", "Next", show=False, id="finder.next"),

@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.keys import keys_path
 
 WHERE = {
@@ -54,7 +55,7 @@ def binding_table(screen: Screen[object]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     """Lists the keys; any of escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -6,23 +6,23 @@ import sqlite3
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Static
 
-from iraqtui.tui.widgets.detail import DetailPane
-from iraqtui.tui.widgets.reader import Reader
-from iraqtui.tui.widgets.row_list import Row, RowList
-from iraqtui.tui.widgets.sidebar import SECTIONS, Sidebar
-from iraqtui.tui.workers import app_of, fetch
+from iraqtui.tui.guard import Guarded
+from iraqtui.tui.sections import SECTIONS
 
 if TYPE_CHECKING:
     from iraqtui.store.app_queries import ReaderDoc
     from iraqtui.tui.data import Lists
+    from iraqtui.tui.widgets.detail import DetailPane
+    from iraqtui.tui.widgets.reader import Reader
+    from iraqtui.tui.widgets.row_list import Row, RowList
+    from iraqtui.tui.widgets.sidebar import Sidebar
 
 NARROW = 110  # below this many columns the detail pane sits under the reader
 
@@ -42,7 +42,10 @@ def load_sidebar(conn: sqlite3.Connection) -> tuple[Lists, dict[str, list[Row]]]
     return lists, rows
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Guarded, Screen[None]):
+    """The first frame is one line of text; the panes are composed right after it is on
+    screen, so the app paints about as soon as a bare Textual app would."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(n), f"section('{name}')", name.title(), show=False, id=f"main.{name}")
@@ -63,35 +66,74 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.lists: Lists | None = None
         self.query_text = ""
+        self.built = False  # the panes are mounted (right after the first frame)
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="main-body"):
-            yield Sidebar(id="sidebar")
-            with Vertical(id="main-right"):
-                with Vertical(id="building"):
-                    yield Static(id="building-label")
-                    yield ProgressBar(id="building-bar", show_eta=False)
-                yield Static(id="reader-title")
-                with Horizontal(id="panes"):
-                    yield Reader(id="reader")
-                    yield DetailPane(id="detail")
-        yield Footer()
+        yield Static(Content("iraqtui — opening the database…"), id="splash")
 
     def on_mount(self) -> None:
-        self.query_one("#building").display = False
-        self.query_one("#reader-title", Static).update(Content("iraqtui — loading the database…"))
-        self.query_one("#sidebar-list").focus()
+        self.call_after_refresh(self._build)
+
+    async def _build(self) -> None:
+        """Compose the panes (their modules are imported here, after the first frame)."""
+        from textual.containers import Horizontal, Vertical
+        from textual.widgets import Footer, Header, ProgressBar
+
+        from iraqtui.tui.widgets.detail import DetailPane
+        from iraqtui.tui.widgets.reader import Reader
+        from iraqtui.tui.widgets.sidebar import Sidebar
+
+        building = Vertical(Static(id="building-label"), id="building")
+        building.display = False
+        body = Horizontal(
+            Sidebar(id="sidebar"),
+            Vertical(
+                building,
+                Static(Content("iraqtui — loading the database…"), id="reader-title"),
+                Horizontal(Reader(id="reader"), DetailPane(id="detail"), id="panes"),
+                id="main-right",
+            ),
+            id="main-body",
+        )
         self.set_class(self.app.size.width < NARROW, "-narrow")
-        self.call_after_refresh(self._prepare)
+        with self.app.batch_update():
+            await self.query_one("#splash").remove()
+            await self.mount_all([Header(), body, Footer()])
+        await building.mount(ProgressBar(id="building-bar", show_eta=False))
+        self.query_one("#sidebar-list").focus()
+        self.built = True
+        self.refresh_bindings()
+        self._prepare()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.built  # no pane to act on before they are composed
+
+    @property
+    def sidebar(self) -> Sidebar:
+        from iraqtui.tui.widgets.sidebar import Sidebar
+
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def reader(self) -> Reader:
+        from iraqtui.tui.widgets.reader import Reader
+
+        return self.query_one("#reader", Reader)
+
+    @property
+    def detail(self) -> DetailPane:
+        from iraqtui.tui.widgets.detail import DetailPane
+
+        return self.query_one("#detail", DetailPane)
 
     # --- startup ----------------------------------------------------------------------------
 
     def _prepare(self) -> None:
         from iraqtui.tui.startup import prepare_database
+        from iraqtui.tui.workers import app_of
 
         self.run_worker(
             partial(prepare_database, app_of(self), self),
@@ -104,6 +146,8 @@ class MainScreen(Screen[None]):
     def show_progress(self, done: int, total: int, label: str) -> None:
         self.query_one("#building").display = True
         self.query_one("#building-label", Static).update(Content(label))
+        from textual.widgets import ProgressBar
+
         bar = self.query_one("#building-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
 
@@ -114,12 +158,14 @@ class MainScreen(Screen[None]):
         self.reload_lists()
 
     def reload_lists(self) -> None:
+        from iraqtui.tui.workers import fetch
+
         fetch(self, load_sidebar, self._lists_loaded, group="lists", what="loading the lists")
 
     def _lists_loaded(self, loaded: tuple[Lists, dict[str, list[Row]]]) -> None:
         lists, rows = loaded
         self.lists = lists
-        side = self.query_one(Sidebar)
+        side = self.sidebar
         for section, section_rows in rows.items():
             side.set_section_rows(section, section_rows)
         n = len(lists.sources)
@@ -134,15 +180,17 @@ class MainScreen(Screen[None]):
 
     # --- selection --------------------------------------------------------------------------
 
-    @on(RowList.Highlighted, "#sidebar-list")
-    def _highlighted(self, event: RowList.Highlighted) -> None:
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if event.rows.id != "sidebar-list":
+            return
         from iraqtui.models import ActorSummary, EventSummary, SourceSummary
         from iraqtui.store.app_queries import QuoteRow
         from iraqtui.tui import data
         from iraqtui.tui.widgets import detail as dt
+        from iraqtui.tui.workers import fetch
 
         key = event.key
-        pane = self.query_one(DetailPane)
+        pane = self.detail
         if isinstance(key, SourceSummary):
             pane.show(dt.source_lines(key))
         elif isinstance(key, EventSummary):
@@ -151,7 +199,7 @@ class MainScreen(Screen[None]):
             fetch(
                 self,
                 partial(data.load_actor, name=key.name),
-                lambda d: pane.show(dt.actor_lines(d)),
+                lambda d: pane.show(dt.actor_lines(d), d.mentions),
                 group="detail",
                 what="actor",
             )
@@ -164,8 +212,9 @@ class MainScreen(Screen[None]):
                 what="quote",
             )
 
-    @on(RowList.Selected, "#sidebar-list")
-    def _selected(self, event: RowList.Selected) -> None:
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if event.rows.id != "sidebar-list":
+            return
         from iraqtui.models import ActorSummary, EventSummary, SourceSummary
         from iraqtui.store.app_queries import QuoteRow
 
@@ -177,16 +226,31 @@ class MainScreen(Screen[None]):
         elif isinstance(key, EventSummary):
             self.app.compare("event", key.key)  # type: ignore[attr-defined]
         elif isinstance(key, ActorSummary):
-            self.query_one(DetailPane).focus()
+            self.detail.enter()
 
-    def open_source(self, source_id: int, *, offset: int | None = None, query: str = "") -> None:
+    def on_detail_pane_mention_chosen(self, event: DetailPane.MentionChosen) -> None:
+        m = event.mention
+        self.open_source(m.source, offset=m.start, mark=(m.start, m.end))
+
+    def open_source(
+        self,
+        source_id: int,
+        *,
+        offset: int | None = None,
+        query: str = "",
+        mark: tuple[int, int] | None = None,
+    ) -> None:
         from iraqtui.tui.data import load_reader
+        from iraqtui.tui.workers import fetch
 
         self.query_text = query
         job = partial(load_reader, source_id=source_id)
-        fetch(self, job, partial(self._show_doc, offset=offset), group="reader", what="opening")
+        show = partial(self._show_doc, offset=offset, mark=mark)
+        fetch(self, job, show, group="reader", what="opening")
 
-    async def _show_doc(self, doc: ReaderDoc | None, offset: int | None) -> None:
+    async def _show_doc(
+        self, doc: ReaderDoc | None, offset: int | None, mark: tuple[int, int] | None = None
+    ) -> None:
         from iraqtui.textsafe import one_line
         from iraqtui.tui.render import terms_of
 
@@ -197,15 +261,15 @@ class MainScreen(Screen[None]):
         where = f"{one_line(s.outlet or s.file, 40)} · {s.published or '?'}"
         title = f"{where} — {one_line(s.title or s.file, 80)}"
         legend = "   own voice · ❝quoted❞ · ‹speech› · ⟨speaker · outlet⟩ · ✎ note"
-        reader = self.query_one(Reader)
-        await reader.show(doc, offset=offset, terms=terms_of(self.query_text))
+        reader = self.reader
+        await reader.show(doc, offset=offset, terms=terms_of(self.query_text), mark=mark)
         reader.focus()
         self.query_one("#reader-title", Static).update(
             Content.assemble((title, "bold"), (legend, "$text-muted"))
         )
 
     def select_actor(self, name: str) -> None:
-        side = self.query_one(Sidebar)
+        side = self.sidebar
         side.section = "actors"
         rows = side.rows.rows
         for index, row in enumerate(rows):
@@ -214,15 +278,13 @@ class MainScreen(Screen[None]):
                 break
         side.rows.focus()
 
-    @on(Reader.SentenceFocused)
-    def _sentence(self, event: Reader.SentenceFocused) -> None:
+    def on_reader_sentence_focused(self, event: Reader.SentenceFocused) -> None:
         from iraqtui.tui.widgets.detail import sentence_lines
 
-        if type(event) is Reader.SentenceFocused and self.query_one(Reader).has_focus:
-            self.query_one(DetailPane).show(sentence_lines(event.doc, event.sentence))
+        if self.reader.has_focus:
+            self.detail.show(sentence_lines(event.doc, event.sentence))
 
-    @on(Reader.AnnotateSentence)
-    def _annotate(self, event: Reader.AnnotateSentence) -> None:
+    def on_reader_annotate_sentence(self, event: Reader.AnnotateSentence) -> None:
         from iraqtui.tui.screens.annotate import AnnotateScreen, targets_for
 
         def saved(changed: bool | None) -> None:
@@ -233,25 +295,26 @@ class MainScreen(Screen[None]):
 
     def refresh_reader(self) -> None:
         from iraqtui.tui.data import load_reader
+        from iraqtui.tui.workers import fetch
 
-        reader = self.query_one(Reader)
+        reader = self.reader
         if reader.doc is not None:
             job = partial(load_reader, source_id=reader.doc.source.id)
             fetch(self, job, self._refreshed, group="reader", what="refreshing")
 
     def _refreshed(self, doc: ReaderDoc | None) -> None:
         if doc is not None:
-            self.query_one(Reader).refresh_annotations(doc)
+            self.reader.refresh_annotations(doc)
 
     # --- actions ------------------------------------------------------------------------------
 
     def action_section(self, name: str) -> None:
-        side = self.query_one(Sidebar)
+        side = self.sidebar
         side.section = name
         side.rows.focus()
 
     def action_filter(self) -> None:
-        self.query_one(Sidebar).action_filter()
+        self.sidebar.action_filter()
 
     def action_search(self) -> None:
         from iraqtui.tui.screens.search import SearchScreen
@@ -271,7 +334,7 @@ class MainScreen(Screen[None]):
     def action_compare(self) -> None:
         from iraqtui.models import ActorSummary, EventSummary
 
-        key = self.query_one(Sidebar).rows.current
+        key = self.sidebar.rows.current
         item = key.key if key else None
         if isinstance(item, EventSummary):
             self.app.compare("event", item.key)  # type: ignore[attr-defined]
@@ -285,14 +348,14 @@ class MainScreen(Screen[None]):
     def action_export(self) -> None:
         from iraqtui.tui.screens.export import ExportScreen
 
-        side = self.query_one(Sidebar)
+        side = self.sidebar
         self.app.push_screen(ExportScreen(rows=[r.key for r in side.rows.rows], name=side.section))
 
     def action_reader(self) -> None:
-        self.query_one(Reader).focus()
+        self.reader.focus()
 
     def action_sidebar(self) -> None:
-        self.query_one(Sidebar).rows.focus()
+        self.sidebar.rows.focus()
 
     def action_detail(self) -> None:
-        self.query_one(DetailPane).focus()
+        self.detail.enter()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,13 +13,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from iraqtui.models import HIT_CLOSE, HIT_OPEN, SearchHit, SearchResult
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
-from iraqtui.tui.workers import fetch
+from iraqtui.tui.workers import app_of
 
-DEBOUNCE_S = 0.12
+if TYPE_CHECKING:
+    from iraqtui.analysis.search import LiveSearch
+
+DEBOUNCE_S = 0.05  # short: a superseded query is interrupted, not waited for
+LIMIT = 200
 
 
 def marked_row(text: str, key: object, prefix: str = "") -> Row:
@@ -40,18 +45,7 @@ def marked_row(text: str, key: object, prefix: str = "") -> Row:
     return Row("".join(plain), key, tuple(marks))
 
 
-def run_search(conn: sqlite3.Connection, query: str) -> SearchResult | str:
-    """The core search; a query it cannot run comes back as the sentence to show."""
-    from iraqtui.analysis.search import search
-    from iraqtui.errors import BadQuery
-
-    try:
-        return search(conn, query, limit=200)
-    except BadQuery as exc:
-        return str(exc)
-
-
-class SearchScreen(ModalScreen[None]):
+class SearchScreen(Guarded, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="search.close"),
         Binding("down,tab", "to_results", "Results", show=False, id="search.results"),
@@ -62,6 +56,7 @@ class SearchScreen(ModalScreen[None]):
         self.initial = query
         self._timer: Timer | None = None
         self.result: SearchResult | None = None
+        self._live: LiveSearch | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -91,16 +86,64 @@ class SearchScreen(ModalScreen[None]):
         if results.row_count:
             results.action_select()
 
+    @property
+    def live(self) -> LiveSearch:
+        """Runs each query on a connection of its own; a newer query interrupts the SQL of
+        the one before (`Connection.interrupt()`), so it stops at once instead of queueing."""
+        if self._live is None:
+            from iraqtui.analysis.search import LiveSearch
+            from iraqtui.store.db import connect
+
+            db_path = app_of(self).db_path
+            self._live = LiveSearch(lambda: connect(db_path, readonly=True))
+        return self._live
+
+    def on_unmount(self) -> None:
+        if self._live is not None:
+            self._live.close()
+
     def _run(self, query: str) -> None:
         status = self.query_one("#search-status", Static)
         if not query.strip():
+            if self._live is not None:
+                self._live.cancel()
             status.update(Content("type to search"))
             self.query_one("#search-results", RowList).set_rows([])
             return
         status.update(Content(f"searching for {one_line(query, 60)}…"))
-        fetch(self, partial(run_search, query=query), self._show, group="search", what="search")
+        self.run_worker(
+            partial(self._search, self.live, query),
+            thread=True,
+            group="search",
+            exit_on_error=False,
+            name="search",
+        )
+
+    def _search(self, live: LiveSearch, query: str) -> None:
+        """In a thread: the first hits at once, then the ranked ones; nothing if superseded."""
+        from iraqtui.errors import BadQuery
+
+        worker = get_current_worker()
+
+        def deliver(outcome: SearchResult | str) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show, outcome)
+
+        try:
+            ranked = live.run(query, limit=LIMIT, on_first=deliver)
+        except BadQuery as exc:
+            deliver(str(exc))
+            return
+        except Exception as exc:  # a bug or a broken database: one notification
+            if not worker.is_cancelled:
+                self.app.call_from_thread(app_of(self).report_error, "search", exc)
+            return
+        if ranked is not None:
+            deliver(ranked)
 
     def _show(self, outcome: SearchResult | str) -> None:
+        if not self.is_attached:
+            return
         status = self.query_one("#search-status", Static)
         results = self.query_one("#search-results", RowList)
         if isinstance(outcome, str):

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual.containers import VerticalScroll
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
-from iraqtui.models import ActorDetail, EventSummary, QuoteRecord, SentenceRow, SourceSummary
+from iraqtui.models import (
+    ActorDetail,
+    EventSummary,
+    InContext,
+    QuoteRecord,
+    SentenceRow,
+    SourceSummary,
+)
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.render import Corrections, bar, clean, labelled, voice_of
+from iraqtui.tui.widgets.row_list import Row, RowList
 
 if TYPE_CHECKING:
     from iraqtui.store.app_queries import ReaderDoc
@@ -50,17 +63,27 @@ def actor_lines(a: ActorDetail) -> list[Content]:
         lines.append(
             Content.assemble((bar(n, top, 10), "$text-primary"), f" {n:>3} {one_line(outlet, 40)}")
         )
-    lines.append(Content.styled("in context", "bold"))
-    for m in a.mentions[:60]:
+    if a.mentions:
         lines.append(
             Content.assemble(
-                (f"{one_line(m.outlet, 14):<14} ", MUTED),
-                "…" + one_line(m.left)[-28:] + " ",
-                (one_line(m.surface), "bold reverse"),
-                " " + one_line(m.right)[:28] + "…",
+                (f"in context ({len(a.mentions)})", "bold"),
+                ("  d, then enter: read it there", MUTED),
             )
         )
     return lines
+
+
+def kwic_row(m: InContext, width: int) -> Row:
+    """One mention on one line, its surface form centred in its context and lit."""
+    outlet_width = min(14, max(6, width // 5))
+    surface = one_line(m.surface, max(8, width // 2))
+    room = max(0, width - outlet_width - 1 - len(surface) - 2)
+    left_room = room // 2
+    left = one_line(m.left)[-left_room:] if left_room else ""
+    right = one_line(m.right)[: room - left_room]
+    prefix = f"{one_line(m.outlet, outlet_width):<{outlet_width}} {left:>{left_room}} "
+    text = f"{prefix}{surface} {right}"
+    return Row(text, m, ((len(prefix), len(prefix) + len(surface)),))
 
 
 def event_lines(e: EventSummary) -> list[Content]:
@@ -135,16 +158,77 @@ def sentence_lines(doc: ReaderDoc, s: SentenceRow) -> list[Content]:
     return lines
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Shows lines of Content; the screen decides which subject."""
+class DetailPane(Guarded, Vertical):
+    """Lines of Content about the selection (the screen decides which subject) and, for an
+    actor, its mentions in context: a list to pick one from and read it in the reader."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Content("Nothing selected."), id="detail-body")
+    class MentionChosen(Message):
+        """The user picked a mention (enter, or a double click) to read it in context."""
 
-    def show(self, lines: list[Content]) -> None:
+        def __init__(self, mention: InContext) -> None:
+            super().__init__()
+            self.mention = mention
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._mentions: Sequence[InContext] = ()
+        self._kwic_width = 0
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-facts", can_focus=True):
+            yield Static(Content("Nothing selected."), id="detail-body")
+        yield RowList("no mentions", id="detail-kwic")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-kwic").display = False
+
+    def show(self, lines: list[Content], mentions: Sequence[InContext] = ()) -> None:
         self.query_one("#detail-body", Static).update(Content("\n").join(lines))
-        self.scroll_home(animate=False)
+        self.query_one("#detail-facts").scroll_home(animate=False)
+        self._mentions = mentions
+        kwic = self.kwic
+        had_focus = kwic.has_focus
+        self.set_class(bool(mentions), "-kwic")
+        kwic.display = bool(mentions)
+        self._kwic_width = 0
+        self._fill_kwic()
+        if had_focus and not mentions:
+            self.query_one("#detail-facts").focus()
+
+    @property
+    def kwic(self) -> RowList:
+        return self.query_one("#detail-kwic", RowList)
+
+    def _fill_kwic(self, cursor: int = 0) -> None:
+        width = self.kwic.scrollable_content_region.width or max(20, self.size.width - 2)
+        if width != self._kwic_width:
+            self._kwic_width = width
+            self.kwic.set_rows([kwic_row(m, width) for m in self._mentions], cursor)
+
+    def on_resize(self) -> None:
+        if self._mentions:
+            self.call_after_refresh(lambda: self._fill_kwic(self.kwic.cursor))
+
+    def enter(self) -> None:
+        """Focus what there is to move through: the mentions if shown, else the facts."""
+        if self._mentions:
+            self.kwic.focus()
+        else:
+            self.query_one("#detail-facts").focus()
+
+    @on(RowList.Selected, "#detail-kwic")
+    def _chosen(self, event: RowList.Selected) -> None:
+        event.stop()
+        if isinstance(event.key, InContext):
+            self.post_message(self.MentionChosen(event.key))
+
+    @on(RowList.Highlighted, "#detail-kwic")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
+        event.stop()
 
     @property
     def text(self) -> str:
-        return str(self.query_one("#detail-body", Static).render())
+        """What the pane shows: the facts, then one line per mention."""
+        facts = str(self.query_one("#detail-body", Static).render())
+        rows = [r.text for r in self.kwic.rows] if self._mentions else []
+        return "\n".join([facts, *rows])

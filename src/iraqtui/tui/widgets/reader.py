@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from iraqtui.models import SentenceRow
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.render import Corrections, clean, paragraph_content
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class ParagraphView(Static):
         self.paragraph_id = paragraph_id
 
 
-class Reader(VerticalScroll, can_focus=True):
+class Reader(Guarded, VerticalScroll, can_focus=True):
     """Scrolls a source; the cursor sentence can be annotated or inspected."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,16 +64,26 @@ class Reader(VerticalScroll, can_focus=True):
         self._starts: list[int] = []
         self._cursor = 0
         self._terms: list[str] = []
+        self.mark: tuple[int, int] | None = None  # a span to light (a chosen mention)
         self._fixes = Corrections.of(())
         self._views: dict[int, ParagraphView] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Pick a source (1) and press enter, or search with /."))
 
-    async def show(self, doc: ReaderDoc, *, offset: int | None = None, terms: list[str]) -> None:
-        """Replace the text; put the cursor on the sentence at `offset` (a source offset)."""
+    async def show(
+        self,
+        doc: ReaderDoc,
+        *,
+        offset: int | None = None,
+        terms: list[str],
+        mark: tuple[int, int] | None = None,
+    ) -> None:
+        """Replace the text; put the cursor on the sentence at `offset` (a source offset) and
+        light the span `mark`."""
         self.doc = doc
         self._terms = terms
+        self.mark = mark
         self._fixes = Corrections.of(doc.annotations)
         self._sentences = [s for s in doc.sentences if s.text.strip()]
         self._starts = [s.start for s in self._sentences]
@@ -99,7 +110,13 @@ class Reader(VerticalScroll, can_focus=True):
         sentences = [s for s in self.doc.sentences if s.paragraph == paragraph_id]
         cursor = self.sentence.id if self.sentence else None
         return paragraph_content(
-            self.doc, paragraph, sentences, self._fixes, cursor=cursor, terms=self._terms
+            self.doc,
+            paragraph,
+            sentences,
+            self._fixes,
+            cursor=cursor,
+            terms=self._terms,
+            mark=self.mark,
         )
 
     @property

@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Row:
         return cls(one_line(text), key, **kwargs)  # type: ignore[arg-type]
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(Guarded, ScrollView, can_focus=True):
     """Rows with a cursor; posts Highlighted when the cursor moves and Selected on enter."""
 
     DEFAULT_CSS = """

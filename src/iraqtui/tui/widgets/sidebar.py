@@ -14,13 +14,14 @@ from textual.widgets import Input, Static
 
 from iraqtui.models import ActorSummary, EventSummary, SourceSummary
 from iraqtui.textsafe import one_line
+from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
 
 if TYPE_CHECKING:
     from iraqtui.store.app_queries import QuoteRow
 
-SECTIONS = ("sources", "actors", "events", "quotes")
-TITLES = {"sources": "Sources", "actors": "Actors", "events": "Events", "quotes": "Quotes"}
+from iraqtui.tui.sections import SECTIONS, TITLES
+
 TYPE_ORDER = ("person", "militia", "party", "government", "state", "organisation", "media", "place")
 
 
@@ -59,7 +60,7 @@ def quote_row(q: QuoteRow) -> Row:
     return Row.of(f"“{one_line(q.text, 60)}” — {one_line(who, 24)}", q)
 
 
-class Sidebar(Vertical):
+class Sidebar(Guarded, Vertical):
     """Section tabs, a filter box and the list; number keys switch sections."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,14 +99,31 @@ class Sidebar(Vertical):
         self._draw_tabs()
         self._apply_filter(self._cursor.get(new, 0))
 
+    def on_resize(self) -> None:
+        self._draw_tabs()
+
     def _draw_tabs(self) -> None:
-        parts: list[Content | tuple[str, str] | str] = []
-        for number, name in enumerate(SECTIONS, start=1):
-            if name == self.section:
-                parts.append((f" {number} {TITLES[name]} ", "reverse bold"))
-            else:
-                parts.append((f" {number} {TITLES[name][:3]}", "$text-muted"))
-        self.query_one("#sidebar-tabs", Static).update(Content.assemble(*parts))
+        """Every label in full: on one line where they fit, else two to a line."""
+        width = self.query_one("#sidebar-tabs").size.width or self.size.width
+        labels = [f"{n} {TITLES[name]}" for n, name in enumerate(SECTIONS, start=1)]
+        active = SECTIONS.index(self.section)
+        one_line_width = sum(len(label) + 1 for label in labels) + 1
+        rows = [labels] if one_line_width <= width else [labels[:2], labels[2:]]
+        cell = max(map(len, labels))
+        lines: list[Content] = []
+        index = 0
+        for row in rows:
+            cells = row if len(rows) == 1 else [label.ljust(cell) for label in row]
+            text = " " + " ".join(cells) + " "
+            line = Content(text).stylize("$text-muted")
+            start = 0
+            for label in cells:
+                if index == active:  # the active label, with a space either side
+                    line = line.stylize("reverse bold", start, start + len(label) + 2)
+                start += len(label) + 1
+                index += 1
+            lines.append(line)
+        self.query_one("#sidebar-tabs", Static).update(Content("\n").join(lines))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
