@@ -277,3 +277,23 @@ def test_outlet_named_by_a_word_of_its_name(cli) -> None:
     }
     unknown = cli("search", "Qumi", "--outlet", "Fox News")
     assert unknown.code == 1 and "no outlet named" in unknown.err
+
+
+def test_plain_iraqtui_opens_the_app_without_loading_every_subcommand(tmp_path: Path) -> None:
+    code = (
+        "import sys, iraqtui.cli as c; a = c._app_args(['--db', 'x.db']); "
+        "print(a.db, a.command, 'iraqtui.cli.ingest' in sys.modules, 'sqlite_utils' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.stdout.split() == ["x.db", "None", "False", "False"]
+
+
+def test_help_and_bad_options_still_go_through_the_full_parser(cli) -> None:
+    with pytest.raises(SystemExit) as bad:
+        cli("--bogus")
+    assert bad.value.code == 2
+    with pytest.raises(SystemExit) as shown:
+        cli("--help")
+    assert shown.value.code == 0

@@ -46,10 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_args(args_list: list[str]) -> argparse.Namespace | None:
+    """`iraqtui [--db FILE]` opens the app: parse just that, without importing every
+    subcommand (their imports would delay the first frame)."""
+    if any(a in COMMANDS or a in ("-h", "--help", "--version") for a in args_list):
+        return None
+    quick = argparse.ArgumentParser(prog="iraqtui", add_help=False)
+    quick.add_argument("--db", default=None)
+    args, extra = quick.parse_known_args(args_list)
+    if extra:
+        return None  # let the full parser explain what is wrong
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = _app_args(args_list) or build_parser().parse_args(args_list)
     try:
         if args.command is None:
             from iraqtui.cli.app import run_app
@@ -81,6 +94,8 @@ _DATABASE_ADVICE = {
     "permissions or copy it somewhere writable",
     "malformed": "the database file is damaged; iraqtui changed nothing (restore a copy, or "
     "delete it and run `iraqtui ingest` again)",
+    "vtable constructor failed": "the database's search index is damaged; iraqtui changed "
+    "nothing (run `iraqtui ingest --rebuild`, or restore a copy)",
     "not a database": "the file is not an iraqtui database; iraqtui changed nothing",
     "locked": "another program is writing to the database; try again when it finishes",
     "disk is full": "the disk is full; free some space and run the command again",

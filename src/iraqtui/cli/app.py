@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from iraqtui.cli.common import settings
+from iraqtui.config import Settings
 
 
 def run_app(args: argparse.Namespace) -> int:
     from iraqtui.tui.app import run
 
-    return run(settings(args))
+    return run(Settings.from_cli(getattr(args, "db", None)))
