@@ -143,11 +143,13 @@ async def test_export_the_comparison_shown(seeds_db_path: Path, tmp_path: Path) 
         written = sorted(tmp_path.glob("iraqtui-qom_truce-*"))
         assert {p.suffix for p in written} == {".md", ".csv", ".json"}
         markdown = next(p for p in written if p.suffix == ".md").read_text(encoding="utf-8")
-        assert "## Hot Air" in markdown and "Iran’s fair-haired boy" in markdown
+        # The compare issue's formats, as `iraqtui compare --format` writes them.
+        assert "### Hot Air" in markdown and "Iran’s **fair**-haired boy" in markdown
         rows = list(csv.DictReader(next(p for p in written if p.suffix == ".csv").open()))
         assert {r["outlet"] for r in rows} >= {"Hot Air"}
         records = json.loads(next(p for p in written if p.suffix == ".json").read_text())
-        assert any(r["row"] == "term" for r in records)
+        assert records["target"]["key"] == "qom_truce"
+        assert any(r["row"] == "term" for r in records["rows"])
         assert any(str(p) in n.message for n in app._notifications for p in written)
 
 

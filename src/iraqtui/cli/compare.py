@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import re
 import shutil
 import sys
@@ -13,11 +14,11 @@ from typing import Any
 
 from iraqtui.analysis.compare import ComparedSentence, Comparison, OutletColumn, characterise
 from iraqtui.analysis.compare import resolve_target as resolve
-from iraqtui.cli.common import open_for_reading, print_json, use_color
+from iraqtui.cli.common import open_for_reading, use_color
 from iraqtui.cli.outlets import resolve_outlet
 from iraqtui.export import neutralise_cell
 from iraqtui.models import HIT_CLOSE, HIT_OPEN
-from iraqtui.textsafe import sanitize
+from iraqtui.textsafe import escape_json_controls, sanitize
 
 GAP = 3
 MIN_COLUMN = 30
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     if args.fmt == "json":
-        print_json({"target": _target(result), "method": _method(result), "rows": rows(result)})
+        sys.stdout.write(to_json(result))
     elif args.fmt == "csv":
         sys.stdout.write(to_csv(result))
     elif args.fmt == "markdown":
@@ -180,6 +181,12 @@ def rows(result: Comparison) -> list[dict[str, Any]]:
                 {**where, "row": "actor", "term": _clean(name), "count": n, "other_count": own}
             )
     return out
+
+
+def to_json(result: Comparison) -> str:
+    """The tidy rows as one JSON document, terminal-safe (C1 controls escaped)."""
+    data = {"target": _target(result), "method": _method(result), "rows": rows(result)}
+    return escape_json_controls(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_csv(result: Comparison) -> str:

@@ -12,6 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iraqtui.cli.compare import md
+from iraqtui.export import neutralise_cell
+from iraqtui.textsafe import escape_json_controls
+
 if TYPE_CHECKING:
     from iraqtui.analysis.compare import Comparison
 
@@ -24,70 +28,13 @@ def export_path(folder: Path, name: str, fmt: str) -> Path:
     return folder / f"iraqtui-{slug}-{stamp}.{FORMATS[fmt]}"
 
 
-def comparison_records(c: Comparison, *, quoted: bool = True) -> list[dict[str, Any]]:
-    """Tidy rows: one per sentence and one per distinctive term, each with its outlet."""
-    rows: list[dict[str, Any]] = []
-    for column in c.columns:
-        items = [*column.own, *(column.quoted if quoted else ())]
-        for item in sorted(items, key=lambda i: (i.sentence.source, i.sentence.seq)):
-            s = item.sentence
-            rows.append(
-                {
-                    "target": c.target.key,
-                    "outlet": column.outlet,
-                    "row": "sentence",
-                    "voice": s.voice,
-                    "label": item.label,
-                    "speakers": "; ".join(item.speakers),
-                    "cited_outlets": "; ".join(item.cited_outlets),
-                    "text": s.text,
-                    "evaluative": "; ".join(w.word for w in item.evaluative),
-                    "file": s.file,
-                    "start": s.start,
-                    "end": s.end,
-                    "tone": column.tone.score,
-                }
-            )
-        for term in column.terms:
-            rows.append(
-                {
-                    "target": c.target.key,
-                    "outlet": column.outlet,
-                    "row": "term",
-                    "text": term.term,
-                    "count": term.count,
-                    "other_count": term.other_count,
-                    "z": round(term.z, 3),
-                    "delta": round(term.delta, 4),
-                }
-            )
-    return rows
-
-
-def comparison_markdown(c: Comparison, *, quoted: bool = True) -> str:
-    out = [f"# {c.target.kind.title()}: {c.target.label}", ""]
-    out.append(f"Tone: {c.tone_method}. Terms: {c.terms_method}.")
-    for column in c.columns:
-        tone = column.tone.score
-        out += ["", f"## {column.outlet}", ""]
-        out.append(
-            f"Tone {tone:+.2f} over {column.tone.sentences} own-voice sentences."
-            if tone is not None
-            else "Tone: n/a."
-        )
-        if column.terms:
-            out.append(
-                "Distinctive terms: "
-                + ", ".join(f"{t.term} ({t.count}, z {t.z:.1f})" for t in column.terms)
-            )
-        if column.actors:
-            out.append("Actors named: " + ", ".join(f"{a} ({n})" for a, n, _own in column.actors))
-        out.append("")
-        items = [*column.own, *(column.quoted if quoted else ())]
-        for item in sorted(items, key=lambda i: (i.sentence.source, i.sentence.seq)):
-            text = " ".join(item.sentence.text.split())
-            out.append(f"- {text}" if item.label == "own" else f"- > {text} — *{item.label}*")
-    return "\n".join(out) + "\n"
+def shown_comparison(c: Comparison, *, quoted: bool) -> Comparison:
+    """The comparison as the screen shows it: without quoted material when that is hidden."""
+    if quoted:
+        return c
+    return dataclasses.replace(
+        c, columns=tuple(dataclasses.replace(col, quoted=()) for col in c.columns)
+    )
 
 
 def list_records(items: Sequence[object]) -> list[dict[str, Any]]:
@@ -105,22 +52,22 @@ def list_records(items: Sequence[object]) -> list[dict[str, Any]]:
     return rows
 
 
-def render(records: list[dict[str, Any]], fmt: str, markdown: str | None = None) -> str:
+def render(records: list[dict[str, Any]], fmt: str) -> str:
+    """A list as JSON, CSV (cells neutralised against formulas) or a Markdown table."""
     if fmt == "json":
-        return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+        text = json.dumps(records, ensure_ascii=False, indent=2, default=str)
+        return escape_json_controls(text) + "\n"
     columns = list(dict.fromkeys(k for r in records for k in r))
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for r in records:
-            writer.writerow({k: json.dumps(v) if isinstance(v, dict) else v for k, v in r.items()})
+            writer.writerow({k: neutralise_cell(v) for k, v in r.items()})
         return buffer.getvalue()
-    if markdown is not None:
-        return markdown
 
     def cell(value: object) -> str:
-        return " ".join(str("" if value is None else value).split()).replace("|", "\\|")
+        return md(" ".join(str("" if value is None else value).split()))
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in records]
@@ -137,11 +84,14 @@ def write_export(
     rows: Sequence[object] = (),
 ) -> Path:
     """Write the export next to the database (or wherever `folder` is); return its path."""
-    if comparison is not None:
-        records = comparison_records(comparison, quoted=quoted)
-        markdown = comparison_markdown(comparison, quoted=quoted) if fmt == "markdown" else None
-    else:
-        records, markdown = list_records(rows), None
     path = export_path(folder, name, fmt)
-    path.write_text(render(records, fmt, markdown), encoding="utf-8")
+    if comparison is not None:
+        # The compare issue's formats, exactly as `iraqtui compare --format` writes them.
+        from iraqtui.cli.compare import to_csv, to_json, to_markdown
+
+        shown = shown_comparison(comparison, quoted=quoted)
+        writer = {"csv": to_csv, "json": to_json, "markdown": to_markdown}[fmt]
+        path.write_text(writer(shown), encoding="utf-8")
+    else:
+        path.write_text(render(list_records(rows), fmt), encoding="utf-8")
     return path
