@@ -13,7 +13,7 @@ shuffled case. Reported per size:
 - recall@10 of `rank` against scoring every quote with the same scorer (`brute_force`, on a
   subset of queries because it is slow): of the whole top 10, and of the brute-force hits
   scoring >= RELEVANT (below it the top 10 is filled with chance resemblances);
-- how often the quote a query came from is ranked first.
+- how often the quote a query came from (or a reprint of it) is ranked first.
 One quote in ten is a reprint of an earlier one with a word dropped, so most queries have
 more than one right answer.
 A benchmark, not a test: it asserts nothing.
@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -55,20 +56,26 @@ def vocabulary(rng: random.Random, size: int) -> list[str]:
     return COMMON + [w for w in ordered if w not in COMMON]
 
 
-def quotes(n: int, rng: random.Random, words: list[str]) -> Iterator[tuple[int, str, str]]:
-    weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(words))]
-    recent: list[str] = []
+def quotes(
+    n: int, rng: random.Random, words: list[str], origins: list[int]
+) -> Iterator[tuple[int, str, str]]:
+    """Quote rows; `origins[i]` is the quote that quote i reprints (itself if original)."""
+    weights = list(accumulate(1.0 / (rank + 1) ** 0.9 for rank in range(len(words))))
+    recent: list[tuple[int, str]] = []
     for i in range(n):
         if recent and rng.random() < REPRINTED:
             # another source carrying an earlier quote, a word dropped
-            copied = rng.choice(recent).split()
+            origin, original = rng.choice(recent)
+            copied = original.split()
             copied.pop(rng.randrange(len(copied)))
             text = " ".join(copied)
         else:
             length = rng.randint(6, 40)
-            text = " ".join(rng.choices(words, weights, k=length)).capitalize() + "."
-            recent = [*recent, text][-500:]
-        lead = "said " + " ".join(rng.choices(words, weights, k=6))
+            origin = i
+            text = " ".join(rng.choices(words, cum_weights=weights, k=length)).capitalize() + "."
+            recent = [*recent, (i, text)][-500:]
+        origins.append(origin)
+        lead = "said " + " ".join(rng.choices(words, cum_weights=weights, k=6))
         yield i, text, lead
 
 
@@ -96,7 +103,8 @@ def pct(values: list[float], q: float) -> float:
 def run(size: int, n_queries: int, n_exact: int, n_anchor: int) -> None:
     rng = random.Random(SEED)
     words = vocabulary(rng, 30_000)
-    rows = list(quotes(size, rng, words))
+    origins: list[int] = []
+    rows = list(quotes(size, rng, words, origins))
     started = time.perf_counter()
     index: QuoteIndex = build_index(rows)
     build_s = time.perf_counter() - started
@@ -111,7 +119,8 @@ def run(size: int, n_queries: int, n_exact: int, n_anchor: int) -> None:
         found = rank(index, query, 10)
         fast_ms.append((time.perf_counter() - t0) * 1000)
         results.append(found)
-        firsts += bool(found) and found[0][0] == pick
+        # the quote itself or another source's copy of the same quote
+        firsts += bool(found) and origins[found[0][0]] == origins[pick]
     anchor_ms: list[float] = []
     for query in queries[:n_anchor]:
         folded = fold(query)
@@ -142,7 +151,7 @@ def run(size: int, n_queries: int, n_exact: int, n_anchor: int) -> None:
         f"{statistics.mean(recall):.3f}; of brute-force hits scoring >= {RELEVANT:.0f}: "
         f"{statistics.mean(relevant) if relevant else float('nan'):.3f}"
     )
-    print(f"  source quote ranked first: {firsts}/{len(queries)}")
+    print(f"  the quote a query came from (or a reprint of it) first: {firsts}/{len(queries)}")
 
 
 def main() -> None:

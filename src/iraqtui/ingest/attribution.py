@@ -8,8 +8,9 @@ pronoun to the nearest person before it, "the editor" to an earlier "a … edito
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from iraqtui.ingest.speakers import PERSON_TITLES, PRONOUNS, Resolver, person_positions
 from iraqtui.models import Mention
@@ -47,6 +48,9 @@ _PARTICLE = re.compile(
     r"^(?:al|el)-[A-Z]"
 )
 MAX_NP_TOKENS = 14
+# How far (in characters) to look for an earlier, fuller form of a name or description; keeps
+# attribution linear in the length of a document.
+LOOK_BACK = 20_000
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,8 @@ def _name_like(text: str, start: int, words: list[str], resolver: Resolver) -> b
     word = words[0].rstrip(".,")
     if resolver.actor(word) is not None:
         return True
-    return re.search(rf"[a-z,]\s+{re.escape(word)}\b", text) is not None
+    window = text[max(0, start - LOOK_BACK) : start + LOOK_BACK]
+    return re.search(rf"[a-z,]\s+{re.escape(word)}\b", window) is not None
 
 
 def name_core(phrase: str) -> str:
@@ -184,6 +189,17 @@ class Context:
     resolver: Resolver
     mentions: list[Mention]
     window_start: int  # how far back pronouns may look
+    mention_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.mentions = sorted(self.mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+
+    def mentions_near(self, start: int, end: int) -> list[Mention]:
+        """Mentions overlapping [start, end] (the list is sorted by start by the caller)."""
+        lo = bisect.bisect_left(self.mention_starts, start - 200)
+        hi = bisect.bisect_right(self.mention_starts, end)
+        return self.mentions[lo:hi]
 
     def resolve(self, ref: Ref) -> Attribution:
         if ref.kind == "outlet":
@@ -220,7 +236,7 @@ class Context:
 
     def _one_name(self, phrase: str, at: int) -> tuple[str, str | None]:
         core = name_core(phrase)
-        for m in self.mentions:
+        for m in self.mentions_near(at, at + len(phrase)):
             actor = self.resolver.actors.get(m.actor)
             overlaps = m.start <= at + len(phrase) and m.end >= at
             if actor and actor.type == "person" and overlaps and m.surface in phrase:
@@ -231,7 +247,7 @@ class Context:
         surname = core.split()[-1] if core else phrase
         fuller = re.findall(
             rf"((?:[A-Z][\w’'-]*\.?\s+|(?:al|el|bin|ibn|abu)[- ])+){re.escape(surname)}\b",
-            self.text,
+            self.text[max(0, at - LOOK_BACK) : at + LOOK_BACK],
         )
         best = core
         for run in fuller:
@@ -247,7 +263,11 @@ class Context:
         if ref.surface.lower() in ("i", "we"):
             return Attribution(None, None, None, 0.2, "first-person")
         people = person_positions(
-            self.text, self.window_start, ref.start, self.mentions, self.resolver
+            self.text,
+            self.window_start,
+            ref.start,
+            self.mentions_near(self.window_start, ref.start),
+            self.resolver,
         )
         if not people:
             return Attribution(None, None, None, 0.2, "pronoun-unresolved")
@@ -264,7 +284,7 @@ class Context:
             earlier = list(
                 re.finditer(
                     rf"\b(?:[Aa]n?|[Oo]ne)\s+((?:[\w’'-]+\s+){{0,4}}?){re.escape(head)}\b",
-                    self.text[: ref.start],
+                    self.text[max(0, ref.start - LOOK_BACK) : ref.start],
                 )
             )
             if earlier:

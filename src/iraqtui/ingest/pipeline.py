@@ -7,7 +7,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from iraqtui.errors import BadSidecar
@@ -18,7 +18,7 @@ from iraqtui.ingest.checks import sidecar_warnings
 from iraqtui.ingest.gazetteer import ACTORS_NAME, Gazetteer, load_gazetteer
 from iraqtui.ingest.metadata import infer_meta
 from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
-from iraqtui.ingest.reader import Decoded, Refusal, decode, discover, read_bytes
+from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover, read_bytes
 from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
 from iraqtui.models import Document, ReuseInput, SourceAnalysis
@@ -161,12 +161,26 @@ BATCH_SOURCES = 200
 
 @dataclass(frozen=True)
 class _Task:
-    """One file for a worker: where it is and the key it had when last ingested."""
+    """One file for a worker: where it is, the key it had when last ingested, and its own
+    entry of sources.toml (workers never hold the whole file: 100 MB at 50,000 entries)."""
 
     path: str
     root: str
     name: str
     known_key: str | None
+    sources: SourcesSidecar
+
+
+def _task(item: CorpusFile, known: dict[str, str], sidecars: Sidecars) -> _Task:
+    full = sidecars.sources
+    meta, rules = full.meta_for(item.name), full.rules.get(item.name)
+    own = replace(
+        full,
+        files={item.name: meta} if meta else {},
+        rules={item.name: rules} if rules else {},
+    )
+    path = str(item.path)
+    return _Task(path, str(item.root), item.name, known.get(path), own)
 
 
 @dataclass(frozen=True)
@@ -189,7 +203,12 @@ def _prepare_chunk(tasks: list[_Task]) -> list[_Outcome]:
     """Read, hash and (unless unchanged) analyse files: everything but the database write."""
     sidecars_by_root: dict[str, Sidecars] = _WORKER_STATE["sidecars"]  # type: ignore[assignment]
     rebuild = bool(_WORKER_STATE["rebuild"])
-    return [_prepare(task, sidecars_by_root[task.root], rebuild) for task in tasks]
+    out = []
+    for task in tasks:
+        shared = sidecars_by_root[task.root]
+        sidecars = Sidecars(task.sources, shared.gazetteer, shared.catalogue)
+        out.append(_prepare(task, sidecars, rebuild))
+    return out
 
 
 def _prepare(task: _Task, sidecars: Sidecars, rebuild: bool) -> _Outcome:
@@ -234,16 +253,21 @@ def ingest(
         names_by_root.setdefault(str(item.root), []).append(item.name)
     report.warnings.extend(sidecar_warnings(names_by_root, sidecars_by_root))
     known = writer.source_keys(conn)
-    tasks = (_Task(str(f.path), str(f.root), f.name, known.get(str(f.path))) for f in files)
+    tasks = (_task(f, known, sidecars_by_root[str(f.root)]) for f in files)
     workers = options.workers or usable_cores()
     if len(files) < PARALLEL_MIN_FILES:
         workers = 1
+    # Workers get the gazetteer and catalogue once; each task carries its sources.toml entry.
+    shared = {
+        root: replace(sc, sources=replace(sc.sources, files={}, rules={}))
+        for root, sc in sidecars_by_root.items()
+    }
     outcomes = ordered_map(
         _prepare_chunk,
         chunked(tasks, CHUNK_FILES),
         workers=workers,
         initializer=_worker_init,
-        initargs=(sidecars_by_root, options.rebuild),
+        initargs=(shared, options.rebuild),
     )
     batch = _Batch(conn, sidecars_by_root, report, progress, len(files))
     try:

@@ -187,9 +187,14 @@ def find_marked(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkedSpan
     out = list(doubles)
     for q in doubles:
         out.extend(find_single_quotes(text, q.start, q.end, q.paragraph, True))
+    by_paragraph: dict[int, list[tuple[int, int]]] = {}
+    for q in doubles:
+        # a quote running over paragraphs covers each of them
+        for i in range(q.paragraph, q.paragraph + q.paragraphs):
+            by_paragraph.setdefault(i, []).append((q.open_at, q.end))
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         cursor = p_start
-        inside = sorted((q.open_at, q.end) for q in doubles if p_start <= q.open_at < p_end)
+        inside = sorted((max(a, p_start), b) for a, b in by_paragraph.get(p_index, []))
         gaps: list[tuple[int, int]] = []
         for a, b in inside:
             if a > cursor:

@@ -320,7 +320,7 @@ def _reporting_outlet(text: str, lo: int, hi: int, ctx: Context) -> str | None:
             r"\b(?:per|according to|from)\s+$", text[max(lo, s - 16) : s]
         ):
             found.append((s, name))
-    for s, e, _, actor in person_positions(text, lo, hi, ctx.mentions, ctx.resolver):
+    for s, e, _, actor in person_positions(text, lo, hi, ctx.mentions_near(lo, hi), ctx.resolver):
         outlet = ctx.resolver.media_affiliation(actor)
         if outlet and re.match(
             r"(?:\s+and\s+[A-Z][\w’'-]+)?\s+(?:notes?|writes?|wrote|reports?|says?|said)\b",

@@ -55,6 +55,9 @@ def discover(paths: list[Path]) -> tuple[list[CorpusFile], list[Refusal]]:
                     continue
                 if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
                     _add(found, seen, CorpusFile(path.resolve(), root, rel.as_posix()))
+        elif not given.is_file():
+            # A FIFO or a device (a link to /dev/zero, say) would be read forever.
+            refused.append(Refusal(str(given), "not a regular file"))
         elif given.suffix.lower() in TEXT_SUFFIXES:
             resolved = given.resolve()
             _add(found, seen, CorpusFile(resolved, resolved.parent, resolved.name))

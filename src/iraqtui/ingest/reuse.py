@@ -1,7 +1,9 @@
 """Passages shared by two or more sources, found by winnowed word shingles then aligned.
 
 Candidates come from fingerprints (the smallest hash in each window of word 6-grams, as in
-MOSS), so only paragraphs that share a fingerprint are ever compared, never all pairs. Words
+MOSS), so only paragraphs that share a fingerprint are ever compared, never all pairs. Memory
+grows with the corpus text (kept to align candidate pairs) and with the fingerprints (about a
+quarter of its words). Words
 are folded (case, curly vs straight apostrophes, punctuation and ellipses dropped), and the
 alignment bridges a few dropped or changed words, so re-punctuated or trimmed copies still
 match. Spans in one source that overlap join one cluster; separate passages stay apart.
@@ -32,8 +34,17 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 class _Para:
     source_id: int
     start: int
-    words: tuple[str, ...]
-    offsets: tuple[tuple[int, int], ...]
+    text: str  # kept as text: words and offsets are rebuilt only for candidate pairs
+
+
+_MOD = (1 << 61) - 1  # Mersenne prime for the rolling shingle hash
+_BASE = 1_000_003
+_BASE_POW = pow(_BASE, SHINGLE, _MOD)
+
+
+def fold_words(text: str) -> list[str]:
+    """Folded words (case, apostrophe style), no offsets: the cheap form for fingerprints."""
+    return _WORD.findall(text.casefold().replace("’", "'"))
 
 
 def words_of(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
@@ -46,15 +57,43 @@ def words_of(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
     return tuple(words), tuple(offsets)
 
 
-def fingerprints(words: tuple[str, ...]) -> set[int]:
-    """Winnowed shingle hashes: the minimum of every window of WINDOW shingles."""
-    # crc32, not hash(): Python's string hash changes per process, and the same corpus must
-    # give the same clusters on every ingest.
-    encoded = [w.encode("utf-8") for w in words]
-    hashes = [crc32(b" ".join(encoded[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
-    if len(hashes) <= WINDOW:
-        return {min(hashes)} if hashes else set()
-    return {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
+def _word_code(word: str, codes: dict[str, int]) -> int:
+    code = codes.get(word)
+    if code is None:
+        # crc32, not hash(): Python's string hash changes per process, and the same corpus
+        # must give the same clusters on every ingest.
+        code = crc32(word.encode("utf-8")) + 1
+        if len(codes) < 2_000_000:
+            codes[word] = code
+    return code
+
+
+def fingerprints(words: list[str], codes: dict[str, int] | None = None) -> set[int]:
+    """Winnowed shingle hashes: the minimum of every window of WINDOW consecutive shingles
+    (rolling hash over word codes; window minima from block prefix and suffix minima)."""
+    codes = {} if codes is None else codes
+    values = [_word_code(w, codes) for w in words]
+    if len(values) < SHINGLE:
+        return set()
+    h = 0
+    for v in values[:SHINGLE]:
+        h = (h * _BASE + v) % _MOD
+    hashes = [h]
+    for i in range(SHINGLE, len(values)):
+        h = (h * _BASE + values[i] - values[i - SHINGLE] * _BASE_POW) % _MOD
+        hashes.append(h)
+    n = len(hashes)
+    if n <= WINDOW:
+        return {min(hashes)}
+    prefix = list(hashes)
+    suffix = list(hashes)
+    for i in range(1, n):
+        if i % WINDOW and prefix[i - 1] < prefix[i]:
+            prefix[i] = prefix[i - 1]
+    for i in range(n - 2, -1, -1):
+        if (i + 1) % WINDOW and suffix[i + 1] < suffix[i]:
+            suffix[i] = suffix[i + 1]
+    return {min(suffix[i], prefix[i + WINDOW - 1]) for i in range(n - WINDOW + 1)}
 
 
 def aligned_stretches(
@@ -129,18 +168,26 @@ class _Clusters:
 def find_reuse(inputs: Iterable[ReuseInput]) -> list[ReuseSpan]:
     """Clusters of near-verbatim passages carried by two or more sources."""
     paras: list[_Para] = []
-    index: dict[int, list[int]] = defaultdict(list)
+    # fingerprint -> paragraph number, or a list of them once a second one shares it
+    index: dict[int, int | list[int]] = {}
+    codes: dict[str, int] = {}
     for item in inputs:
-        words, offsets = words_of(item.text)
+        words = fold_words(item.text)
         if len(words) < MIN_WORDS:
             continue
         number = len(paras)
-        paras.append(_Para(item.source_id, item.start, words, offsets))
-        for fp in fingerprints(words):
-            index[fp].append(number)
+        paras.append(_Para(item.source_id, item.start, item.text))
+        for fp in fingerprints(words, codes):
+            seen = index.get(fp)
+            if seen is None:
+                index[fp] = number
+            elif isinstance(seen, int):
+                index[fp] = [seen, number]
+            else:
+                seen.append(number)
     pairs: set[tuple[int, int]] = set()
     for postings in index.values():
-        if len(postings) < 2 or len(postings) > 4 * STOCK_PHRASE:
+        if isinstance(postings, int) or len(postings) > 4 * STOCK_PHRASE:
             continue
         sources = {paras[p].source_id for p in postings}
         if len(sources) < 2 or len(sources) > STOCK_PHRASE:
@@ -149,17 +196,19 @@ def find_reuse(inputs: Iterable[ReuseInput]) -> list[ReuseSpan]:
             for b in postings[i + 1 :]:
                 if paras[a].source_id != paras[b].source_id:
                     pairs.add((a, b))
+    del index
     clusters = _Clusters()
+    tokens: dict[int, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
     for a, b in sorted(pairs):
         pa, pb = paras[a], paras[b]
-        for a0, a1, b0, b1, _ in aligned_stretches(pa.words, pb.words):
-            na = clusters.add(
-                pa.source_id, pa.start + pa.offsets[a0][0], pa.start + pa.offsets[a1 - 1][1]
-            )
-            nb = clusters.add(
-                pb.source_id, pb.start + pb.offsets[b0][0], pb.start + pb.offsets[b1 - 1][1]
-            )
+        wa = tokens.get(a) or tokens.setdefault(a, words_of(pa.text))
+        wb = tokens.get(b) or tokens.setdefault(b, words_of(pb.text))
+        for a0, a1, b0, b1, _ in aligned_stretches(wa[0], wb[0]):
+            na = clusters.add(pa.source_id, pa.start + wa[1][a0][0], pa.start + wa[1][a1 - 1][1])
+            nb = clusters.add(pb.source_id, pb.start + wb[1][b0][0], pb.start + wb[1][b1 - 1][1])
             clusters.union(na, nb)
+        if len(tokens) > 10_000:
+            tokens.clear()
     clusters.join_overlaps()
     return _spans(clusters)
 

@@ -8,7 +8,7 @@ import sqlite_utils
 
 SCHEMA_VERSION = 1
 # Bump when any ingest stage changes what it derives: every source is then re-analysed.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 _V1 = """

@@ -1,0 +1,122 @@
+"""Search in two steps (first hits at once, then ranked) and the cancellable live search."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from iraqtui.analysis.search import LiveSearch, first_hits, search
+from iraqtui.store import queries
+from iraqtui.store.db import connect, open_db
+
+OBVIOUS = """
+SELECT p.id FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+WHERE paragraphs_fts MATCH ? AND p.boilerplate = 0 ORDER BY rank LIMIT ?
+"""
+
+
+@pytest.mark.parametrize("query", ["Basra", "Sadr", "Mahdi Army", "the", "Iran*", "truce"])
+def test_ranked_hits_are_those_of_the_obvious_query(
+    seeds_db: sqlite3.Connection, query: str
+) -> None:
+    expected = [r[0] for r in seeds_db.execute(OBVIOUS, (query, 10))]
+    got = search(seeds_db, query, limit=10)
+    assert [h.paragraph_id for h in got.hits] == expected
+    assert all(h.snippet for h in got.hits)
+    ranks = [h.rank for h in got.hits]
+    assert ranks == sorted(ranks)
+
+
+def test_boilerplate_crowding_the_best_rows_is_still_left_out(
+    seeds_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "RANK_SLACK", 0)
+    (boilerplate_hits,) = seeds_db.execute(
+        "SELECT count(*) FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid "
+        "WHERE paragraphs_fts MATCH 'Guardian' AND p.boilerplate = 1"
+    ).fetchone()
+    assert boilerplate_hits  # the neighbouring-post title at the top of 002
+    expected = [r[0] for r in seeds_db.execute(OBVIOUS, ("Guardian OR Basra", 3))]
+    got = search(seeds_db, "Guardian OR Basra", limit=3)
+    assert [h.paragraph_id for h in got.hits] == expected
+    with_boilerplate = search(seeds_db, "Guardian", limit=3, include_boilerplate=True)
+    assert with_boilerplate.hits
+
+
+def test_first_hits_are_unranked_and_say_when_they_are_everything(
+    seeds_db: sqlite3.Connection,
+) -> None:
+    first, complete = first_hits(seeds_db, "Basra", limit=3)
+    assert len(first.hits) == 3 and not complete
+    ids = [h.paragraph_id for h in first.hits]
+    assert ids == sorted(ids)  # index order
+    everything, complete = first_hits(seeds_db, "Qom", limit=50)
+    assert complete
+    assert everything.hits == search(seeds_db, "Qom", limit=50).hits
+
+
+def test_first_hits_fall_back_to_plain_words(seeds_db: sqlite3.Connection) -> None:
+    result, _ = first_hits(seeds_db, "Sadr AND", limit=5)
+    assert result.fell_back and result.hits
+
+
+def big_db(path: Path, rows: int = 40_000) -> Path:
+    db = open_db(path)
+    conn = db.conn
+    conn.execute("BEGIN")
+    conn.execute(
+        "INSERT INTO sources (id, path, root, file, sha256, analysis_key, size, encoding, text, "
+        "display, ingested) VALUES (1, 'x', 'r', 'x.txt', '', '', 0, 'utf-8', '', '', '')"
+    )
+    text = "the militia and the army said the city was calm " * 6
+    conn.executemany(
+        "INSERT INTO paragraphs (id, source, seq, start, end, text) VALUES (?, 1, ?, 0, 1, ?)",
+        ((n, n, f"{text} {n}") for n in range(1, rows + 1)),
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_a_new_query_interrupts_the_one_running(tmp_path: Path) -> None:
+    path = big_db(tmp_path / "big.db")
+    live = LiveSearch(lambda: connect(path, readonly=True))
+    started = time.perf_counter()
+    assert live.run("the OR city", limit=10) is not None
+    uncancelled = time.perf_counter() - started
+
+    outcome: list[object] = []
+    first_shown = threading.Event()
+
+    def typing() -> None:
+        outcome.append(live.run("the OR city", limit=10, on_first=lambda _r: first_shown.set()))
+
+    worker = threading.Thread(target=typing)
+    worker.start()
+    assert first_shown.wait(5)
+    superseded_at = time.perf_counter()
+    newer = live.run("militia", limit=5)
+    worker.join()
+    stopped = time.perf_counter() - superseded_at
+    assert outcome == [None]
+    assert newer is not None and len(newer.hits) == 5
+    assert stopped < uncancelled + 1.0  # not queued behind a full ranked run
+    # The interrupted connection went back to the pool and still works.
+    assert live.run("calm", limit=3) is not None
+    live.close()
+
+
+def test_cancel_stops_a_run_and_blank_queries_still_fail_clearly(seeds_db_path: Path) -> None:
+    live = LiveSearch(lambda: connect(seeds_db_path, readonly=True))
+    results: list[object] = []
+    live.run("Basra", limit=5, on_first=lambda r: (results.append(r), live.cancel()))
+    assert len(results) == 1
+    from iraqtui.errors import BadQuery
+
+    with pytest.raises(BadQuery):
+        live.run("   ")
+    live.close()
