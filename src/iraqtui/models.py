@@ -37,6 +37,16 @@ class BoilerplateRule:
     pattern: str | None = None
 
 
+@dataclass(frozen=True)
+class QuotedRule:
+    """A sidecar fact the text lost: the passage containing `text` is quoted from `outlet`
+    (and, where given, from `speaker`), e.g. when the link naming the source was stripped."""
+
+    text: str
+    outlet: str
+    speaker: str | None = None
+
+
 # --- the segmented document ---------------------------------------------------------------
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from iraqtui.tui.screens.compare import CompareScreen
 from iraqtui.tui.widgets.compare_column import CompareColumn
 from iraqtui.tui.widgets.reader import Reader
@@ -32,11 +30,6 @@ async def open_qom(pilot: object) -> None:
     await settle(pilot)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 4: the quote stage does not yet attribute Hot Air's pasted passage to "
-    "McClatchy (quotes_gold.json expects it); remove this mark when it does",
-)
 async def test_qom_truce_hot_air_own_voice_and_quoted_passage(seeds_db_path: Path) -> None:
     app = make_app(seeds_db_path)
     async with app.run_test(size=(160, 48)) as pilot:

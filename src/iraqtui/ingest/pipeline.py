@@ -21,6 +21,7 @@ from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
 from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover, read_bytes
 from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
+from iraqtui.ingest.sidecar_quotes import apply_quoted_rules
 from iraqtui.models import Document, ReuseInput, SourceAnalysis
 from iraqtui.store import writer
 from iraqtui.store.schema import PIPELINE_VERSION
@@ -82,6 +83,10 @@ def analyse(
     mentions, candidates = actors.find_mentions(doc, sidecars.gazetteer)
     found_quotes = quotes.extract_quotes(doc, mentions, sidecars.gazetteer)
     voices = voice.assign_voices(doc, found_quotes)
+    found_quotes, voices, notes = apply_quoted_rules(
+        doc, found_quotes, voices, sidecars.sources.quoted_for(name)
+    )
+    warnings.extend(notes)
     passages = events.assign_events(doc, mentions, voices, sidecars.catalogue)
     if decoded.warning:
         warnings.insert(0, decoded.warning)
@@ -109,6 +114,7 @@ def analysis_key(sha256: str, name: str, sidecars: Sidecars) -> str:
         PIPELINE_VERSION,
         repr(sidecars.sources.meta_for(name)),
         repr(sidecars.sources.rules_for(name)),
+        repr(sidecars.sources.quoted_for(name)),
         sidecars.gazetteer.fingerprint,
         sidecars.catalogue.fingerprint,
     ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from iraqtui.errors import BadSidecar
-from iraqtui.models import META_FIELDS, BoilerplateRule, SourceMeta
+from iraqtui.models import META_FIELDS, BoilerplateRule, QuotedRule, SourceMeta
 
 SOURCES_NAME = "sources.toml"
 MAX_SIDECAR_BYTES = 16 * 1024 * 1024
@@ -95,16 +95,20 @@ class SourcesSidecar:
     files: dict[str, SourceMeta]
     rules: dict[str, tuple[BoilerplateRule, ...]]
     corpus_rules: tuple[BoilerplateRule, ...]
+    quoted: dict[str, tuple[QuotedRule, ...]] = field(default_factory=dict)
 
     def meta_for(self, name: str) -> SourceMeta | None:
         return self.files.get(name)
+
+    def quoted_for(self, name: str) -> tuple[QuotedRule, ...]:
+        return self.quoted.get(name, ())
 
     def rules_for(self, name: str) -> tuple[BoilerplateRule, ...]:
         return self.corpus_rules + self.rules.get(name, ())
 
 
 EMPTY_SOURCES = SourcesSidecar(None, {}, {}, {}, ())
-_FILE_KEYS = {*META_FIELDS, "inferred", "notes", "boilerplate"}
+_FILE_KEYS = {*META_FIELDS, "inferred", "notes", "boilerplate", "quoted"}
 
 
 def load_sources(path: Path) -> SourcesSidecar:
@@ -130,6 +134,7 @@ def load_sources(path: Path) -> SourcesSidecar:
         raise toml.error("[files] must be a table of tables", "files")
     files: dict[str, SourceMeta] = {}
     rules: dict[str, tuple[BoilerplateRule, ...]] = {}
+    quoted: dict[str, tuple[QuotedRule, ...]] = {}
     for name, entry in files_raw.items():
         where = f'[files."{name}"]'
         if not isinstance(entry, dict):
@@ -158,7 +163,24 @@ def load_sources(path: Path) -> SourcesSidecar:
             **values,
         )
         rules[name] = _rules(toml, entry.get("boilerplate", []), f"{where} boilerplate")
-    return SourcesSidecar(path, defaults, files, rules, corpus_rules)
+        quoted[name] = _quoted(toml, entry.get("quoted", []), f"{where} quoted")
+    return SourcesSidecar(path, defaults, files, rules, corpus_rules, quoted)
+
+
+def _quoted(toml: Toml, raw: object, where: str) -> tuple[QuotedRule, ...]:
+    if not isinstance(raw, list):
+        raise toml.error(f"{where} must be a list of tables", "quoted")
+    out: list[QuotedRule] = []
+    for item in raw:
+        if not isinstance(item, dict) or set(item) - {"text", "outlet", "speaker"}:
+            raise toml.error(f"{where}: each entry has text, outlet and maybe speaker", "quoted")
+        text = expect_str(toml, item.get("text"), "text", where)
+        outlet = expect_str(toml, item.get("outlet"), "outlet", where)
+        if not text or not text.strip() or not outlet:
+            raise toml.error(f"{where}: an entry needs a non-empty text and outlet", "quoted")
+        speaker = expect_str(toml, item.get("speaker"), "speaker", where)
+        out.append(QuotedRule(text.strip(), outlet, speaker))
+    return tuple(out)
 
 
 def valid_date(value: str) -> bool:
