@@ -25,18 +25,23 @@ def iraqtui_command() -> str:
 
 
 class Terminal:
+    """One tmux server of our own (`-L`), so other tmux users on the machine cannot race it."""
+
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def tmux(self, *args: str) -> list[str]:
+        return ["tmux", "-L", self.name, *args]
+
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run(self.tmux("send-keys", "-t", self.name, *keys), check=True)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run(self.tmux("send-keys", "-t", self.name, "-l", text), check=True)
 
     def screen(self) -> str:
         done = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            self.tmux("capture-pane", "-p", "-t", self.name),
             capture_output=True,
             text=True,
             check=False,
@@ -53,7 +58,10 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], check=False).returncode == 0
+        has = subprocess.run(
+            self.tmux("has-session", "-t", self.name), check=False, capture_output=True
+        )
+        return has.returncode == 0
 
 
 @pytest.fixture
@@ -66,16 +74,16 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     }
     exports = " ".join(f"{k}={v}" for k, v in env.items())
     command = f"cd {tmp_path} && env {exports} {iraqtui_command()} --db {db}"
+    term = Terminal(name)
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command],
+        term.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command),
         check=True,
         env={**os.environ, "TMUX": ""},
     )
-    term = Terminal(name)
     try:
         yield term, db
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+        subprocess.run(term.tmux("kill-server"), check=False, capture_output=True)
 
 
 def test_first_run_builds_the_database_then_finds_a_quote(terminal: tuple[Terminal, Path]) -> None:
