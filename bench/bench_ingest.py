@@ -2,6 +2,7 @@
 
     python bench/bench_ingest.py anchor CORPUS DB     # one anchor run, prints JSON
     python bench/bench_ingest.py profile CORPUS       # seconds per stage, prints JSON
+    python bench/bench_ingest.py rekey CORPUS DB      # analysis keys of the code in the tree
 
 The anchor loads the same text (each blank-line paragraph of every file) with
 `insert_all` in one transaction and then `enable_fts` (FTS5, the app's tokenizer): what
@@ -24,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from measure import PYTHON, ChildRun, corpus_bytes, remove_db, run_child  # noqa: E402
+from measure import PYTHON, ChildRun, corpus_bytes, remove_db, run_child
 
 
 def _rows(corpus: Path) -> Iterator[dict[str, Any]]:
@@ -45,6 +46,7 @@ def anchor(corpus: Path, db_path: Path) -> dict[str, float]:
 
     remove_db(db_path)
     started = time.perf_counter()
+    cpu = time.process_time()
     db = sqlite_utils.Database(db_path)
     db.enable_wal()
     with db.conn:
@@ -58,6 +60,7 @@ def anchor(corpus: Path, db_path: Path) -> dict[str, float]:
         "seconds": done - started,
         "insert_s": inserted - started,
         "fts_s": done - inserted,
+        "cpu_s": time.process_time() - cpu,
         "paragraphs": float(count),
     }
 
@@ -71,14 +74,57 @@ def run_anchor(corpus: Path, db_path: Path) -> tuple[dict[str, float], ChildRun]
     return result, run
 
 
-def run_pipeline(corpus: Path, db_path: Path, *, fresh: bool = True) -> ChildRun:
-    """`iraqtui ingest` in a child process, as a user runs it."""
+# Per process. The corpus-level reuse stage holds every paragraph's words at once: on a
+# shared machine a cap turns a runaway into a MemoryError that is reported, not an OOM kill.
+ADDRESS_SPACE_CAP = 6 * 1024**3
+
+
+def pipeline(corpus: Path, db_path: Path) -> dict[str, Any]:
+    """`pipeline.ingest` exactly as `iraqtui ingest` calls it, with the reuse phase timed
+    apart (and its MemoryError, if any, reported instead of raised)."""
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.ingest import pipeline as pipeline_module
+    from iraqtui.store.db import open_db
+
+    phase: dict[str, Any] = {"reuse_seconds": 0.0, "reuse_error": ""}
+    refresh = pipeline_module.refresh_reuse
+
+    def timed_refresh(conn: Any) -> None:
+        started = time.perf_counter()
+        try:
+            refresh(conn)
+        except MemoryError:
+            conn.rollback()
+            phase["reuse_error"] = "MemoryError"
+        phase["reuse_seconds"] = time.perf_counter() - started
+
+    pipeline_module.refresh_reuse = timed_refresh  # type: ignore[assignment]
+    started = time.perf_counter()
+    db = open_db(db_path)
+    report = pipeline_module.ingest(db.conn, [corpus], bundled_seeds_dir())
+    db.conn.close()
+    return {
+        "seconds": time.perf_counter() - started,
+        "ingested": len(report.ingested),
+        "skipped": len(report.skipped),
+        "refused": len(report.refused),
+        **phase,
+    }
+
+
+def run_pipeline(
+    corpus: Path, db_path: Path, *, fresh: bool = True
+) -> tuple[dict[str, Any], ChildRun]:
+    """The ingest in a child process (as `iraqtui ingest` runs it), timed from outside."""
     if fresh:
         remove_db(db_path)
-    run = run_child([PYTHON, "-m", "iraqtui", "--db", str(db_path), "ingest", "-q", str(corpus)])
+    run = run_child(
+        [PYTHON, __file__, "pipeline", str(corpus), str(db_path)],
+        address_space_cap=ADDRESS_SPACE_CAP,
+    )
     if run.returncode:
         raise RuntimeError(f"ingest failed: {run.stderr[-800:]}")
-    return run
+    return json.loads(run.stdout.strip().splitlines()[-1]), run
 
 
 STAGES = (
@@ -152,9 +198,41 @@ def run_profile(corpus: Path) -> dict[str, Any]:
     return result
 
 
+def rekey(corpus: Path, db_path: Path) -> dict[str, Any]:
+    """Recompute every source's analysis key with the code now in the tree.
+
+    Only for a benchmark database built by an earlier version of the pipeline, before
+    measuring re-ingest of the unchanged corpus: with the old keys every file would (rightly)
+    be re-analysed. The files are unchanged, so their stored sha256 is their hash today.
+    """
+    import sqlite3
+
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.ingest import pipeline as pipeline_module
+
+    sidecars = pipeline_module.resolve_sidecars(
+        corpus.resolve(), pipeline_module.IngestOptions(), bundled_seeds_dir()
+    )
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT id, sha256, file FROM sources").fetchall()
+    with conn:
+        conn.executemany(
+            "UPDATE sources SET analysis_key = ? WHERE id = ?",
+            [(pipeline_module.analysis_key(sha, name, sidecars), sid) for sid, sha, name in rows],
+        )
+    conn.close()
+    return {"rekeyed": len(rows)}
+
+
 def main(argv: list[str]) -> int:
     if len(argv) >= 3 and argv[0] == "anchor":
         print(json.dumps(anchor(Path(argv[1]), Path(argv[2]))))
+        return 0
+    if len(argv) >= 3 and argv[0] == "pipeline":
+        print(json.dumps(pipeline(Path(argv[1]), Path(argv[2]))))
+        return 0
+    if len(argv) >= 3 and argv[0] == "rekey":
+        print(json.dumps(rekey(Path(argv[1]), Path(argv[2]))))
         return 0
     if len(argv) >= 2 and argv[0] == "profile":
         print(json.dumps(profile(Path(argv[1]))))

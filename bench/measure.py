@@ -96,11 +96,12 @@ class ChildRun:
 
 def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
+    for proc in Path("/proc").iterdir():
+        entry = proc.name
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            stat = (proc / "stat").read_text()
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
@@ -108,14 +109,27 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, field: str = "VmRSS:") -> float:
+    """Resident memory now (VmRSS) or at its peak so far (VmHWM), in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (its own, not its children's)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def _tree(pid: int) -> list[int]:
@@ -129,9 +143,18 @@ def _tree(pid: int) -> list[int]:
 
 
 def run_child(
-    args: list[str], *, cwd: Path | None = None, timeout: float | None = None, env: dict[str, str] | None = None
+    args: list[str],
+    *,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    address_space_cap: int | None = None,
 ) -> ChildRun:
-    """Run a command, sampling the RSS of its process tree every 0.1 s."""
+    """Run a command, sampling the RSS and CPU time of its process tree every 0.1 s.
+
+    CPU time is summed per process from /proc (the last sample of each): rusage of children
+    misses pool workers that a child reaps in ways that do not add up to us.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -141,16 +164,21 @@ def run_child(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
+        preexec_fn=(lambda: _cap(address_space_cap)) if address_space_cap else None,
     )
     peak_tree = peak_one = 0.0
+    cpu_by_pid: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak_tree, peak_one
         while not done.is_set():
-            sizes = [_rss_mb(p) for p in _tree(proc.pid)]
+            tree = _tree(proc.pid)
+            for p in tree:
+                cpu_by_pid[p] = max(cpu_by_pid.get(p, 0.0), _cpu_seconds(p))
+            sizes = [_rss_mb(p) for p in tree]
             peak_tree = max(peak_tree, sum(sizes))
-            peak_one = max([peak_one, *sizes])
+            peak_one = max([peak_one, *(_rss_mb(p, "VmHWM:") for p in tree)])
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -162,8 +190,23 @@ def run_child(
         sampler.join()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    direct = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(direct, sum(cpu_by_pid.values()))
     return ChildRun(seconds, cpu, peak_tree, peak_one, proc.returncode, out, err)
+
+
+def _cap(limit: int | None) -> None:
+    """Keep a runaway child (and its workers) from taking the shared machine's memory:
+    past the cap it gets MemoryError instead of the OOM killer picking someone else."""
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def corpus_bytes(folder: Path) -> int:

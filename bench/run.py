@@ -6,7 +6,11 @@
 
 Sections: ingest, search, quotes, app. Results of each section are kept in
 bench/out/results-<mode>.json, so a long run can be done in parts; the table and
-BENCHMARKS.md are written from everything kept for the mode.
+BENCHMARKS.md are written from everything kept for the mode. For parts: `--sizes` picks the
+ingest sizes, `--keep-pipeline` reuses the last full-pipeline run of a size (its database
+and timings, bench/out/ingest-<size>-pipeline.json) and anchors run beside it
+(bench/out/anchor-<size>.jsonl), `--runs` sets anchor and re-ingest runs, `--search-db`
+searches a given database (e.g. one from bench/searchdb.py).
 """
 
 from __future__ import annotations
@@ -25,7 +29,17 @@ import corpus as corpus_gen  # noqa: E402
 import report  # noqa: E402
 import searchdb  # noqa: E402
 from bench_ingest import run_anchor, run_pipeline, run_profile  # noqa: E402
-from measure import OUT, PYTHON, corpus_bytes, machine, median, reference_loop, run_child  # noqa: E402
+from measure import (  # noqa: E402
+    OUT,
+    PYTHON,
+    ChildRun,
+    corpus_bytes,
+    loadavg,
+    machine,
+    median,
+    reference_loop,
+    run_child,
+)
 
 SECTIONS = ("ingest", "search", "quotes", "app")
 MODES = {
@@ -48,7 +62,17 @@ MODES = {
         "profile_size": 10_000,
         "search_size": 1_000_000,
         "search_runs": 7,
-        "quote_args": ["--sizes", "100000", "1000000", "--queries", "200"],
+        "quote_args": [
+            "--sizes",
+            "100000",
+            "1000000",
+            "--queries",
+            "100",
+            "--exact",
+            "10",
+            "--anchor",
+            "5",
+        ],
         "app_args": ["--runs", "7", "--quotes", "100000"],
     },
 }
@@ -77,26 +101,64 @@ def section_ingest(mode: dict[str, Any]) -> dict[str, Any]:
     for size in mode["ingest_sizes"]:
         folder = corpus_for(size)
         megabytes = corpus_bytes(folder) / 1e6
+        pipelines = []
+        db = pipeline_db(size)
+        kept_runs = OUT / f"ingest-{label(size)}-pipeline.json"
+        if mode["keep_pipeline"] and kept_runs.exists() and db.exists():
+            for entry in json.loads(kept_runs.read_text()):
+                run = ChildRun(
+                    entry["wall"],
+                    entry["cpu"],
+                    entry["peak_tree_mb"],
+                    entry.get("peak_process_mb", 0.0),
+                    0,
+                    "",
+                    "",
+                )
+                pipelines.append((entry, run))
+            print(f"  ingest {label(size)}: kept from {kept_runs.name}", flush=True)
+        for _ in range(0 if pipelines else mode["pipeline_runs"]):
+            phases, run = run_pipeline(folder, db)
+            pipelines.append((phases, run))
+            error = f" {phases['reuse_error']}" if phases["reuse_error"] else ""
+            print(
+                f"  ingest {label(size)}: {run.seconds:.1f} s "
+                f"(reuse {phases['reuse_seconds']:.1f} s{error}), "
+                f"{run.cores_used:.2f} cores, peak {run.peak_tree_mb:.0f} MB",
+                flush=True,
+            )
+        kept_runs.write_text(  # kept if the run is cut short; reused with --keep-pipeline
+            json.dumps(
+                [
+                    {
+                        **ph,
+                        "wall": r.seconds,
+                        "cpu": r.cpu_seconds,
+                        "peak_tree_mb": r.peak_tree_mb,
+                        "peak_process_mb": r.peak_process_mb,
+                    }
+                    for ph, r in pipelines
+                ]
+            )
+        )
+        reruns = []
+        for _ in range(mode["reingest_runs"]):
+            again, rerun = run_pipeline(folder, db, fresh=False)
+            if again["ingested"]:
+                raise RuntimeError(f"re-ingest of an unchanged corpus ingested {again['ingested']}")
+            reruns.append(rerun.seconds)
+        print(f"  re-ingest {label(size)}: {median(reruns):.2f} s", flush=True)
+        # The anchor after the long pipeline run: if time runs out, the pipeline figure exists.
         anchors = []
-        for _ in range(mode["anchor_runs"]):
+        side = OUT / f"anchor-{label(size)}.jsonl"  # anchors run beside a long pipeline run
+        if mode["keep_pipeline"] and side.exists():
+            anchors = [json.loads(line) for line in side.read_text().splitlines() if line]
+            print(f"  anchor {label(size)}: {len(anchors)} runs kept from {side.name}")
+        for _ in range(max(0, mode["anchor_runs"] - len(anchors))):
             result, _child = run_anchor(folder, OUT / "anchor.db")
             anchors.append(result)
             print(f"  anchor {label(size)}: {result['seconds']:.1f} s", flush=True)
-        pipelines = []
-        db = pipeline_db(size)
-        for _ in range(mode["pipeline_runs"]):
-            run = run_pipeline(folder, db)
-            pipelines.append(run)
-            print(
-                f"  ingest {label(size)}: {run.seconds:.1f} s, {run.cores_used:.2f} cores, "
-                f"peak {run.peak_tree_mb:.0f} MB",
-                flush=True,
-            )
-        reruns = []
-        for _ in range(mode["reingest_runs"]):
-            rerun = run_pipeline(folder, db, fresh=False)
-            reruns.append(rerun.seconds)
-        print(f"  re-ingest {label(size)}: {median(reruns):.2f} s", flush=True)
+        runs = [run for _, run in pipelines]
         results["sizes"][str(size)] = {
             "megabytes": megabytes,
             "files": sum(1 for _ in folder.rglob("*.txt")),
@@ -104,32 +166,41 @@ def section_ingest(mode: dict[str, Any]) -> dict[str, Any]:
             "anchor_insert": median([a["insert_s"] for a in anchors]),
             "anchor_fts": median([a["fts_s"] for a in anchors]),
             "anchor_runs": len(anchors),
-            "seconds": median([p.seconds for p in pipelines]),
-            "cores": median([p.cores_used for p in pipelines]),
-            "peak_tree_mb": max(p.peak_tree_mb for p in pipelines),
-            "peak_process_mb": max(p.peak_process_mb for p in pipelines),
-            "runs": len(pipelines),
+            "anchor_cpu": median([a["cpu_s"] for a in anchors if "cpu_s" in a]),
+            "seconds": median([r.seconds for r in runs]),
+            "reuse_seconds": median([p["reuse_seconds"] for p, _ in pipelines]),
+            "reuse_error": next((p["reuse_error"] for p, _ in pipelines if p["reuse_error"]), ""),
+            "cores": median([r.cores_used for r in runs]),
+            "cpu_seconds": median([r.cpu_seconds for r in runs]),
+            "peak_tree_mb": max(r.peak_tree_mb for r in runs),
+            "peak_process_mb": max(r.peak_process_mb for r in runs),
+            "runs": len(runs),
             "reingest_seconds": median(reruns),
             "reingest_runs": len(reruns),
             "db": str(db),
+            "loadavg": loadavg(),
         }
-    profile_corpus = corpus_for(mode["profile_size"])
-    results["profile"] = run_profile(profile_corpus)
-    print("  stage profile done", flush=True)
+    if mode["profile"]:
+        results["profile"] = run_profile(corpus_for(mode["profile_size"]))
+        print("  stage profile done", flush=True)
     return results
 
 
 def section_search(mode: dict[str, Any]) -> dict[str, Any]:
     size = mode["search_size"]
-    db = pipeline_db(size)
-    source = "full pipeline"
+    db = mode.get("search_db") or pipeline_db(size)
+    source = "full pipeline" if db == pipeline_db(size) else f"given: {db.name}"
+    if mode.get("search_db") and "search-" in db.name:
+        source = "bench/searchdb.py (sources and paragraphs only)"
     if not db.exists():
         db = OUT / f"search-{label(size)}.db"
         source = "bench/searchdb.py (sources and paragraphs only)"
         started = time.perf_counter()
         searchdb.build(corpus_for(size), db)
         print(f"  search db {label(size)} ready in {time.perf_counter() - started:.0f} s")
-    run = run_child([PYTHON, str(HERE / "bench_search.py"), str(db), "--runs", str(mode["search_runs"])])
+    run = run_child(
+        [PYTHON, str(HERE / "bench_search.py"), str(db), "--runs", str(mode["search_runs"])]
+    )
     if run.returncode:
         raise RuntimeError(f"bench_search failed: {run.stderr[-800:]}")
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
@@ -143,9 +214,12 @@ def section_quotes(mode: dict[str, Any]) -> dict[str, Any]:
     if not script.exists():
         return {"missing": "bench/bench_quotes.py"}
     run = run_child([PYTHON, str(script), *mode["quote_args"]])
-    return {"command": f"python bench/bench_quotes.py {' '.join(mode['quote_args'])}",
-            "output": run.stdout, "error": run.stderr[-800:] if run.returncode else "",
-            "seconds": run.seconds}
+    return {
+        "command": f"python bench/bench_quotes.py {' '.join(mode['quote_args'])}",
+        "output": run.stdout,
+        "error": run.stderr[-800:] if run.returncode else "",
+        "seconds": run.seconds,
+    }
 
 
 def section_app(mode: dict[str, Any]) -> dict[str, Any]:
@@ -176,28 +250,61 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--report", action="store_true", help="run nothing: table from kept")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument("--sizes", type=int, nargs="+", help="ingest sizes (paragraphs)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the stage profile")
+    parser.add_argument("--profile", action="store_true", help="stage profile in --quick too")
+    parser.add_argument(
+        "--keep-pipeline",
+        action="store_true",
+        help="reuse the last full-pipeline run of each size (its database and timings)",
+    )
+    parser.add_argument("--runs", type=int, help="anchor and re-ingest runs (default 5)")
+    parser.add_argument("--search-db", type=Path, help="search this database")
+    parser.add_argument("--search-runs", type=int, help="rounds of the search queries")
     args = parser.parse_args()
     name = "quick" if args.quick else "full"
-    mode = MODES[name]
+    mode = dict(MODES[name])
+    if args.sizes:
+        mode["ingest_sizes"] = args.sizes
+    # The stage profile is one more single-core ingest: in the full run, or asked for.
+    mode["profile"] = (name == "full" or args.profile) and not args.no_profile
+    mode["keep_pipeline"] = args.keep_pipeline
+    if args.search_db:
+        mode["search_db"] = args.search_db
+    if args.search_runs:
+        mode["search_runs"] = args.search_runs
+    if args.runs:
+        mode["anchor_runs"] = mode["reingest_runs"] = args.runs
     OUT.mkdir(parents=True, exist_ok=True)
     kept_path = OUT / f"results-{name}.json"
     kept: dict[str, Any] = json.loads(kept_path.read_text()) if kept_path.exists() else {}
     started = time.perf_counter()
     kept["machine"] = machine()
     kept.setdefault("reference", {})
-    for section in args.only or SECTIONS:
+    for section in [] if args.report else args.only or SECTIONS:
         ref_before = reference_loop()
+        load_before = loadavg()
         t0 = time.perf_counter()
         print(f"[{section}]", flush=True)
         result = globals()[f"section_{section}"](mode)
         result["section_seconds"] = time.perf_counter() - t0
         result["reference_loop"] = [ref_before, reference_loop()]
+        result["loadavg"] = [load_before, loadavg()]
         result["when"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        # Re-read before writing: another part of a long run may have finished meanwhile.
+        if kept_path.exists():
+            kept = {**json.loads(kept_path.read_text()), "machine": kept["machine"]}
+        previous = kept.get(section, {})
+        if section == "ingest" and previous:  # sizes run apart are kept together
+            result["sizes"] = {**previous.get("sizes", {}), **result["sizes"]}
+            if "profile" not in result and "profile" in previous:
+                result["profile"] = previous["profile"]
         kept[section] = result
         kept_path.write_text(json.dumps(kept, indent=1))
-    kept["total_seconds"] = time.perf_counter() - started
-    kept_path.write_text(json.dumps(kept, indent=1))
+    if kept_path.exists():
+        kept = {**json.loads(kept_path.read_text()), "machine": kept["machine"]}
     table = report.table(kept, name)
     print()
     print(report.plain(table))

@@ -69,7 +69,14 @@ def build(corpus: Path, target: Path) -> dict[str, float]:
             "INSERT INTO sources (id, path, root, file, sha256, analysis_key, size, encoding, "
             "outlet, title, text, display, ingested) "
             "VALUES (?, ?, ?, ?, '', '', 0, 'utf-8', ?, ?, '', '', '')",
-            (source_id, str(corpus / name), str(corpus), name, info.get("outlet"), info.get("title")),
+            (
+                source_id,
+                str(corpus / name),
+                str(corpus),
+                name,
+                info.get("outlet"),
+                info.get("title"),
+            ),
         )
         rows = []
         for seq, (start, end, body) in enumerate(spans):

@@ -5,6 +5,7 @@ Everything here is deterministic for a given seed, so a failing run can be repla
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sqlite3
@@ -105,7 +106,7 @@ def nasty_files(seed: int = 0) -> list[NastyFile]:
     )
     only_quotes = (QUOTE_MARKS * 3000 + "\n") * 3
     nested = (
-        'He said "she said \'they said “no ‘never « jamais » ever’ now” later\' then" done.\n\n'
+        "He said \"she said 'they said “no ‘never « jamais » ever’ now” later' then\" done.\n\n"
         + "“" * 2000
         + " open forever\n\n"
         + "”" * 2000
@@ -153,8 +154,12 @@ def nasty_files(seed: int = 0) -> list[NastyFile]:
         NastyFile("cp1252.txt", cp1252, "ingested"),
         NastyFile("bom.txt", b"\xef\xbb\xbfSadr with a BOM.\n", "ingested"),
         NastyFile("front_matter_only.md", front.encode("utf-8"), "either"),
-        NastyFile("name \x1b[31mred\x1b[0m\x07.txt", b"A file whose name is hostile.\n", "ingested"),
-        NastyFile("[bold]markup name[/].txt", b"A file whose name is markup.\n", "ingested"),
+        NastyFile(
+            "name \x1b[31mred\x1b[0m\x07.txt", b"A file whose name is hostile.\n", "ingested"
+        ),
+        NastyFile(
+            "[bold]markup [@click=app.quit]name.txt", b"A file whose name is markup.\n", "ingested"
+        ),
         NastyFile("deep/er/and/deeper/nested.txt", b"Nested folder file.\n", "ingested"),
         NastyFile("single_char.txt", b"x", "ingested"),
         NastyFile("one_long_word.txt", b"A" * 200_000, "ingested"),
@@ -171,13 +176,20 @@ def write_nasty_folder(folder: Path, seed: int = 0) -> list[NastyFile]:
     return files
 
 
-def huge_line_file(path: Path, megabytes: int = 20, seed: int = 0) -> None:
-    """One line of `megabytes` MB of prose-like words (with names and a few quote marks)."""
+def huge_line_file(path: Path, megabytes: int = 20, seed: int = 0, *, dense: bool = False) -> None:
+    """One line of `megabytes` MB of prose-like words: a name now and then, or (`dense`)
+    a gazetteer name every few words, the worst case for the actor and quote stages."""
     rng = random.Random(seed)
-    words = (
-        "the Mahdi Army fought in Basra while Muqtada al-Sadr and Maliki talked of a truce "
-        "near Qom after days of shelling across the southern city"
-    ).split()
+    if dense:
+        words = (
+            "the Mahdi Army fought in Basra while Muqtada al-Sadr and Maliki talked of a truce "
+            "near Qom after days of shelling across the southern city"
+        ).split()
+    else:
+        words = (
+            "the fighting went on for days while officials talked of a truce and residents "
+            "waited for water power and news from the southern city Basra"
+        ).split() + ["said"] * 5
     chunk = " ".join(rng.choice(words) for _ in range(20000))
     block = (chunk + " ").encode("utf-8")
     target = megabytes * 1024 * 1024
@@ -203,8 +215,8 @@ HOSTILE_SIDECARS: tuple[tuple[str, str, str], ...] = (
     ("sources.toml", "a = " + "[" * 5000 + "]" * 5000 + "\n", "refused"),
     ("sources.toml", "a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n", "refused"),
     ("sources.toml", "\xff\xfe not utf-8", "refused"),
-    ("sources.toml", "[files.\"a.txt\"\ntitle = 'unterminated\n", "refused"),
-    ("sources.toml", '[files."a.txt"]\npublished = 1979-05-27T07:32:00Z\n', "accepted"),
+    ("sources.toml", '[files."a.txt"\ntitle = \'unterminated\n', "refused"),
+    ("sources.toml", '[files."a.txt"]\npublished = 1979-05-27T07:32:00Z\n', "either"),
     ("sources.toml", '[files."a.txt"]\ntitle = "' + "T" * 2_000_000 + '"\n', "accepted"),
     (
         "sources.toml",
@@ -244,70 +256,84 @@ def ingested_files(db: Path) -> set[str]:
         conn.close()
 
 
-def random_query(rng: random.Random) -> str:
-    """A query built from FTS5 operators, punctuation, quotes, NUL, long runs and words."""
-    atoms = [
-        "Sadr",
-        "Basra",
-        "Mahdi",
-        "army",
-        "truce",
-        "AND",
-        "OR",
-        "NOT",
-        "NEAR",
-        "NEAR(",
-        "NEAR(a b, 3)",
-        "(",
-        ")",
-        '"',
-        "'",
-        "“",
-        "”",
-        "*",
-        "^",
-        ":",
-        "-",
-        "+",
-        "a-b",
-        "text:",
-        "{",
-        "}",
-        "\x00",
-        "\\",
-        "%",
-        "_",
-        "[bold]",
-        "[/]",
-        "\x1b[2J",
-        ";",
-        "--",
-        "/*",
-        "DROP TABLE sources",
-        "'; DROP TABLE paragraphs; --",
-        "\u202e",
-        "\u200b",
-        "é",
-        "الصدر",
-        "🙂",
-        ",",
-        ".",
-        "?",
-        "!",
-        "~",
-        "$",
-        "#",
-        "0",
-        "1e308",
-        "\n",
-        "\t",
-        " ",
-    ]
+def toml_str(value: str) -> str:
+    """A TOML basic string holding `value` exactly (control characters escaped)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+HOSTILE_ACTOR = "Evil\x1b]0;PWNED-ACTOR\x07 [bold]Actor[/] \x9b2J"
+HOSTILE_EVENT_LABEL = "Siege \x1b[2J[@click=app.quit]of[/] Basra\x1b]52;c;cHduZWQ=\x07"
+
+
+def hostile_body(seed: int = 0) -> str:
+    """Article text whose sentences, quotes and names all carry escapes and markup."""
+    rng = random.Random(seed)
+    paragraphs = []
+    for n in range(6):
+        line = hostile_line(rng)
+        paragraphs.append(
+            f"Muqtada al-Sadr said “{line}” in Basra on day {n}. "
+            f"Evilactor met the Mahdi Army near the Qom truce talks. {line}. "
+            f'The AP reported: "{rng.choice(MARKUP)} {rng.choice(ESCAPES)} stop the siege."'
+        )
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def write_display_corpus(folder: Path, seeds: Path) -> None:
+    """A corpus whose every printable field (text, metadata, actors, events) is hostile."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(2):
+        (folder / f"hostile{index}.txt").write_text(hostile_body(index), encoding="utf-8")
+    (folder / "markup [bold]name[@click=app.bell] \x1b[31mred.txt").write_text(
+        hostile_body(9), encoding="utf-8"
+    )
+    line = hostile_line()
+    (folder / "sources.toml").write_text(
+        "\n".join(
+            [
+                '[files."hostile0.txt"]',
+                f"title = {toml_str('Title ' + line)}",
+                f"outlet = {toml_str('Outlet ' + ESCAPES[2] + MARKUP[4])}",
+                f"author = {toml_str('Author ' + ESCAPES[5] + MARKUP[1])}",
+                '[files."hostile1.txt"]',
+                f"outlet = {toml_str('Other ' + ESCAPES[0] + '[link=x]o[/link]')}",
+                f"title = {toml_str(ESCAPES[3])}",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    actors = (seeds / "actors.toml").read_text(encoding="utf-8")
+    actors += (
+        f'\n[[actor]]\nname = {toml_str(HOSTILE_ACTOR)}\ntype = "person"\n'
+        f'aliases = ["Evilactor"]\ndescription = {toml_str(line)}\n'
+    )
+    (folder / "actors.toml").write_text(actors, encoding="utf-8")
+    events = (seeds / "events.toml").read_text(encoding="utf-8")
+    events += (
+        f'\n[[event]]\nkey = "hostile_siege"\nlabel = {toml_str(HOSTILE_EVENT_LABEL)}\n'
+        f'date = "2008-03-25"\ndescription = {toml_str(line)}\n'
+        'terms = ["siege of basra", "stop the siege"]\nactors = ["Muqtada al-Sadr"]\n'
+    )
+    (folder / "events.toml").write_text(events, encoding="utf-8")
+
+
+def random_file(rng: random.Random) -> bytes:
+    """One generated file: random bytes, or text mixing every plane with the nasty pieces."""
     kind = rng.random()
-    if kind < 0.03:
-        return rng.choice(atoms) * rng.randrange(1000, 20000)
-    if kind < 0.08:
-        return "".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randrange(1, 60)))
-    count = rng.randrange(0, 9)
-    joiner = rng.choice(["", " ", " ", " "])
-    return joiner.join(rng.choice(atoms) for _ in range(count))
+    if kind < 0.2:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(0, 4000)))
+    pieces = [*ESCAPES, *MARKUP, *QUOTE_MARKS, "\r", "\r\n", "\n\n", "\u2028", "\u200b"]
+    pieces += ["\u202e", "Muqtada al-Sadr", "Mahdi Army", "Basra", "Maliki", ". ", " "]
+    if rng.random() < 0.1:
+        pieces.append("\x00")
+    parts = []
+    for _ in range(rng.randrange(0, 300)):
+        if rng.random() < 0.5:
+            parts.append(rng.choice(pieces))
+        else:
+            cp = rng.randrange(0x110000)
+            parts.append(chr(cp) if not 0xD800 <= cp <= 0xDFFF else " ")
+    text = "".join(parts)
+    encoding = rng.choice(["utf-8", "utf-8", "utf-8", "utf-16", "utf-8-sig"])
+    return text.encode(encoding)

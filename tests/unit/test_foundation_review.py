@@ -125,3 +125,30 @@ def test_a_folder_with_no_texts_says_so(cli, tmp_path: Path) -> None:
     result = cli("ingest", "empty", "--db", "x.db")
     assert result.code == 1
     assert "no .txt or .md files found" in result.err
+
+
+def test_a_run_killed_before_the_corpus_stages_is_finished_by_the_next(tmp_path: Path) -> None:
+    from iraqtui.ingest import pipeline
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shared = "The delegation met the commander in the holy city and signed an agreement. " * 3
+    (folder / "a.txt").write_text(f"First post.\n\n{shared}\n", encoding="utf-8")
+    (folder / "b.txt").write_text(f"Second post.\n\n{shared}\n", encoding="utf-8")
+    conn = open_db(tmp_path / "k.db").conn
+    real = pipeline.refresh_reuse
+
+    def killed(_conn: sqlite3.Connection) -> None:
+        raise KeyboardInterrupt  # the process dies after the sources are committed
+
+    pipeline.refresh_reuse = killed  # type: ignore[assignment]
+    try:
+        ingest(conn, [folder], SEEDS)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        pipeline.refresh_reuse = real  # type: ignore[assignment]
+    assert conn.execute("SELECT count(*) FROM reuse").fetchone() == (0,)
+    report = ingest(conn, [folder], SEEDS)
+    assert not report.ingested  # every file unchanged, yet the corpus stages ran
+    assert conn.execute("SELECT count(DISTINCT source) FROM reuse").fetchone() == (2,)

@@ -94,3 +94,28 @@ def test_a_failing_source_rolls_back_alone(
     report = ingest(db.conn, [corpus], SEEDS, IngestOptions(workers=1))
     assert sorted(report.skipped) == sorted(written)
     assert len(report.ingested) == COPIES * 5 - 2
+
+
+def test_a_task_carries_only_its_own_sidecar_entries(tmp_path: Path) -> None:
+    """With 2,000 entries in sources.toml a task must not carry all of them to a worker."""
+    import pickle
+
+    from iraqtui.ingest.reader import discover
+
+    root = tmp_path / "big"
+    root.mkdir()
+    lines = []
+    for n in range(2000):
+        (root / f"{n:05d}.txt").write_text(f"Paragraph {n} about Basra.\n", encoding="utf-8")
+        lines.append(
+            f'[files."{n:05d}.txt"]\noutlet = "Outlet {n % 7}"\ntitle = "Title {n}"\n'
+            'boilerplate = [ { text = "Donate now", reason = "appeal" } ]\n'
+        )
+    (root / "sources.toml").write_text("\n".join(lines), encoding="utf-8")
+    files, _ = discover([root])
+    sidecars = pipeline.resolve_sidecars(root.resolve(), IngestOptions(), SEEDS)
+    whole = len(pickle.dumps(sidecars.sources))
+    task = pipeline._task(files[0], {}, sidecars)
+    assert task.sources.meta_for(files[0].name) == sidecars.sources.meta_for(files[0].name)
+    assert task.sources.rules_for(files[0].name) == sidecars.sources.rules_for(files[0].name)
+    assert len(pickle.dumps(task)) < whole / 100

@@ -221,11 +221,15 @@ def index_for(conn: sqlite3.Connection) -> QuoteIndex:
     return index
 
 
+MAX_QUERY_CHARS = 300
+
+
 def search_quotes(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[QuoteHit]:
     """Quotes and quoted passages best matching a half-remembered query, with speaker,
     reporting outlet, corrections and every source carrying each."""
     index = index_for(conn)
-    ranked = rank(index, query, limit)
+    # Nobody half-remembers more than a few sentences; a longer query only costs time.
+    ranked = rank(index, query[:MAX_QUERY_CHARS], limit)
     records = {r.id: r for r in quote_records(conn, [int(index.ids[p]) for p, _, _ in ranked])}
     return [
         QuoteHit(records[int(index.ids[p])], round(s, 1), matched)

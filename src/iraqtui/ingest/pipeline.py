@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from iraqtui.errors import BadSidecar
 from iraqtui.ingest import actors, events, quotes, reuse, voice
@@ -160,7 +161,7 @@ def _empty_catalogue() -> Catalogue:
 # Below this many files the pool's start-up (about half a second) costs more than it saves.
 PARALLEL_MIN_FILES = 16
 # Files per task sent to a worker, and how long one commit may hold several sources.
-CHUNK_FILES = 16
+CHUNK_FILES = 48
 BATCH_SECONDS = 0.5
 BATCH_SOURCES = 200
 
@@ -177,16 +178,24 @@ class _Task:
     sources: SourcesSidecar
 
 
+# SourcesSidecar fields holding one entry per file: a task carries only its own entry.
+PER_FILE_FIELDS = ("files", "rules", "quoted")
+
+
 def _task(item: CorpusFile, known: dict[str, str], sidecars: Sidecars) -> _Task:
     full = sidecars.sources
-    meta, rules = full.meta_for(item.name), full.rules.get(item.name)
-    own = replace(
-        full,
-        files={item.name: meta} if meta else {},
-        rules={item.name: rules} if rules else {},
-    )
+    own = replace(full, **_own_entries(full, item.name))
     path = str(item.path)
     return _Task(path, str(item.root), item.name, known.get(path), own)
+
+
+def _own_entries(full: SourcesSidecar, name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field_name in PER_FILE_FIELDS:
+        entries = getattr(full, field_name, None)
+        if isinstance(entries, dict):
+            out[field_name] = {name: entries[name]} if name in entries else {}
+    return out
 
 
 @dataclass(frozen=True)
@@ -265,7 +274,7 @@ def ingest(
         workers = 1
     # Workers get the gazetteer and catalogue once; each task carries its sources.toml entry.
     shared = {
-        root: replace(sc, sources=replace(sc.sources, files={}, rules={}))
+        root: replace(sc, sources=replace(sc.sources, **_own_entries(sc.sources, "")))
         for root, sc in sidecars_by_root.items()
     }
     outcomes = ordered_map(
@@ -283,11 +292,12 @@ def ingest(
         batch.commit()
     if files:
         remember_paths(conn, paths)
-    if batch.changed or options.rebuild:
+    if batch.changed or options.rebuild or corpus_stale(conn):
         refresh_reuse(conn)
         current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
         with writer.transaction(conn):
             writer.prune_events(conn, current)
+            writer.set_meta(conn, CORPUS_STALE, "0")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -333,6 +343,9 @@ class _Batch:
         with writer.savepoint(self.conn):
             actor_ids, event_ids = self._ids(task.root)
             writer.write_source(self.conn, analysis, task.root, actor_ids, event_ids)
+            # Committed with the source: if the process dies before the corpus-level refresh,
+            # the next run still knows the reuse table is out of date.
+            writer.set_meta(self.conn, CORPUS_STALE, "1")
         self.changed = True
         self.sources += 1
         self.report.ingested.append(task.name)
@@ -373,6 +386,15 @@ class _Batch:
         if self.progress:
             for step in pending:
                 self.progress(step)
+
+
+CORPUS_STALE = "corpus_stale"
+
+
+def corpus_stale(conn: sqlite3.Connection) -> bool:
+    """A source was written since the corpus-level stages last ran (e.g. a run was killed)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (CORPUS_STALE,)).fetchone()
+    return bool(row and row[0] == "1")
 
 
 def refresh_reuse(conn: sqlite3.Connection) -> None:

@@ -53,7 +53,7 @@ def ordered_map(
         for chunk in chunks:
             yield from fn(chunk)
         return
-    limit = in_flight or 2 * workers
+    limit = in_flight or 3 * workers
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs

@@ -22,9 +22,10 @@ BUSY_TIMEOUT_S = 30.0
 
 
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
-    """A raw connection: foreign keys on and a generous busy timeout."""
+    """A raw connection: foreign keys on and a generous busy timeout; read-only when asked,
+    or when this process cannot write the file (writes then fail as "readonly database")."""
     target = Path(path)
-    if readonly:
+    if readonly or is_read_only(target):
         conn = _connect_readonly(target)
     else:
         conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
@@ -58,9 +59,8 @@ def _writable(path: Path) -> bool:
     try:
         handle = os.open(path, os.O_RDWR)
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return False
-        raise
+        # Anything but a permission problem is for SQLite to report when it opens the file.
+        return exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS)
     os.close(handle)
     return True
 

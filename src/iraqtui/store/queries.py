@@ -105,7 +105,7 @@ def outlets(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-# Ranked search reads this many more ids than asked for, so that a few boilerplate
+# Ranked search reads this many more rows than asked for, so that a few boilerplate
 # paragraphs among the best-ranked can be dropped without running the query again.
 RANK_SLACK = 50
 
@@ -121,65 +121,68 @@ def search_paragraphs(
     """BM25-ranked paragraphs for an FTS5 MATCH expression (raises on a malformed one).
 
     Ranking every match is the cost (about a second for a common word at a million
-    paragraphs), so it runs once, on the FTS table alone, exactly as the raw ranked query
-    does; columns and snippets are then fetched for the best rows only. Only when boilerplate
-    crowds out the best rows, or an outlet is given, does the filter join the ranking.
+    paragraphs), so the ranking query is the raw one (MATCH, join on rowid, snippet, ORDER
+    BY rank) with nothing added per match: filtering boilerplate in SQL, or joining sources,
+    would cost for every match, not for the fifty shown. Boilerplate is dropped from a few
+    spare rows instead, and sources are looked up for the rows kept. Only when boilerplate
+    crowds out the best rows, or an outlet is given, do the filters join the ranking.
     """
     if outlet is None:
         wanted = limit if include_boilerplate else limit + RANK_SLACK
-        ranked = conn.execute(
-            "SELECT rowid, rank FROM paragraphs_fts WHERE paragraphs_fts MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (match, wanted),
-        ).fetchall()
-        if not include_boilerplate:
-            flagged = _boilerplate_among(conn, [int(r[0]) for r in ranked])
-            kept = [r for r in ranked if r[0] not in flagged]
-            if len(kept) < limit and len(ranked) == wanted:
-                return _ranked_with_filters(conn, match, limit, outlet, include_boilerplate)
-            ranked = kept
-        return [h for h, _ in hits_for_ids(conn, match, ranked[:limit])]
+        shown = [0]
+
+        def one_more_shown() -> int:
+            """Rows come in rank order: only the first `limit` kept ones need a snippet."""
+            shown[0] += 1
+            return int(shown[0] <= limit)
+
+        conn.create_function("iraqtui_one_more_shown", 0, one_more_shown)
+        ranked = fetch(
+            conn,
+            f"""
+            SELECT p.id, p.boilerplate, paragraphs_fts.rank AS rank,
+                   CASE WHEN p.boilerplate AND NOT ? THEN NULL
+                   WHEN iraqtui_one_more_shown() THEN
+                   snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) END AS snippet
+            FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+            WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT ?
+            """,
+            (include_boilerplate, match, wanted),
+        )
+        kept = [r for r in ranked if include_boilerplate or not r["boilerplate"]]
+        if len(kept) >= limit or len(ranked) < wanted:
+            return _with_sources(conn, kept[:limit])
     return _ranked_with_filters(conn, match, limit, outlet, include_boilerplate)
 
 
-def _boilerplate_among(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
-    rows = conn.execute(
-        "SELECT id FROM paragraphs WHERE boilerplate = 1 AND id IN "
-        "(SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
-    )
-    return {int(r[0]) for r in rows}
-
-
-def hits_for_ids(
-    conn: sqlite3.Connection, match: str, ranked: Sequence[tuple[int, float]]
-) -> list[tuple[SearchHit, bool]]:
-    """(hit, is boilerplate) for (paragraph id, rank) pairs found by `match`, in that order.
-
-    No bm25() here: called on a rowid lookup it rescans the whole doclist of every term
-    (for its document frequency) once per row, which costs as much as the ranking did.
-    """
+def _with_sources(conn: sqlite3.Connection, ranked: list[sqlite3.Row]) -> list[SearchHit]:
+    """SearchHits for ranked (id, rank, snippet) rows, with their source's columns."""
     if not ranked:
         return []
     rows = fetch(
         conn,
-        f"""
-        WITH wanted(id, rank, pos) AS (
-            SELECT value ->> 0, value ->> 1, key FROM json_each(?)
-        )
-        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end, p.boilerplate,
-               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
-               wanted.rank AS rank
-        FROM wanted
-        CROSS JOIN paragraphs_fts ON paragraphs_fts.rowid = wanted.id
-        JOIN paragraphs p ON p.id = wanted.id
-        JOIN sources s ON s.id = p.source
-        WHERE paragraphs_fts MATCH ?
-        ORDER BY wanted.pos
-        """,
-        (json.dumps([list(pair) for pair in ranked]), match),
+        "SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end FROM paragraphs p "
+        "JOIN sources s ON s.id = p.source WHERE p.id IN (SELECT value FROM json_each(?))",
+        (json.dumps([r["id"] for r in ranked]),),
     )
-    return [(_hit(r), bool(r["boilerplate"])) for r in rows]
+    by_id = {int(r["id"]): r for r in rows}
+    hits = []
+    for r in ranked:
+        p = by_id[int(r["id"])]
+        hits.append(
+            SearchHit(
+                p["id"],
+                p["source"],
+                p["file"],
+                p["outlet"],
+                p["title"],
+                p["start"],
+                p["end"],
+                r["snippet"],
+                r["rank"],
+            )
+        )
+    return hits
 
 
 def first_paragraphs(
@@ -225,17 +228,21 @@ def _ranked_with_filters(
 ) -> list[SearchHit]:
     where, params = _filters(match, outlet, include_boilerplate)
     params.append(limit)
-    ids = conn.execute(
+    rows = fetch(
+        conn,
         f"""
-            SELECT p.id, rank FROM paragraphs_fts
-            JOIN paragraphs p ON p.id = paragraphs_fts.rowid
-            JOIN sources s ON s.id = p.source
-            WHERE {" AND ".join(where)}
-            ORDER BY rank LIMIT ?
-            """,
+        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end,
+               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
+               paragraphs_fts.rank AS rank
+        FROM paragraphs_fts
+        JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+        JOIN sources s ON s.id = p.source
+        WHERE {" AND ".join(where)}
+        ORDER BY rank LIMIT ?
+        """,
         params,
-    ).fetchall()
-    return [h for h, _ in hits_for_ids(conn, match, ids)]
+    )
+    return [_hit(r) for r in rows]
 
 
 def _filters(
