@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -50,8 +51,9 @@ class _Provider(Provider):
         except Exception:  # a missing or broken database leaves this provider empty
             self.entries = []
 
+    @abstractmethod
     def build(self, conn: sqlite3.Connection) -> list[Entry]:
-        raise NotImplementedError
+        """This provider's entries, read with `conn` (in a thread)."""
 
     async def discover(self) -> Hits:
         for entry in self.entries[:12]:
