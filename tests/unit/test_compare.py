@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from iraqtui.analysis import tone
 from iraqtui.analysis.compare import characterise, resolve_target
-from iraqtui.cli.compare import CSV_COLUMNS
+from iraqtui.analysis.compare_formats import CSV_COLUMNS
 from iraqtui.errors import UnknownName
 from iraqtui.ingest.pipeline import ingest
 from iraqtui.store.db import open_db

@@ -12,9 +12,10 @@ from iraqtui.analysis.compare import (
     characterise,
     resolve_target,
 )
+from iraqtui.analysis.compare_formats import to_markdown
 from iraqtui.analysis.keyness import PriorInfo
 from iraqtui.analysis.tone import Tone
-from iraqtui.cli.compare import to_markdown, to_text
+from iraqtui.cli.compare import to_text
 from iraqtui.config import bundled_seeds_dir
 from iraqtui.ingest.pipeline import ingest
 from iraqtui.store.db import open_db
@@ -87,7 +88,7 @@ def test_names_of_other_actors_are_not_labels_around_an_actor(
 
 
 def test_the_summary_row_says_what_its_numbers_are(seeds_db: sqlite3.Connection) -> None:
-    from iraqtui.cli.compare import rows
+    from iraqtui.analysis.compare_formats import rows
 
     result = characterise(seeds_db, "qumi_remarks")
     summaries = {r["outlet"]: r for r in rows(result) if r["row"] == "summary"}

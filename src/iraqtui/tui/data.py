@@ -15,7 +15,6 @@ from iraqtui.models import (
     ActorSummary,
     EventSummary,
     QuoteRecord,
-    SearchResult,
     SourceSummary,
 )
 from iraqtui.store import app_queries
@@ -82,12 +81,6 @@ def load_quote(conn: sqlite3.Connection, quote_id: int) -> QuoteRecord | None:
 
     records = quote_records(conn, [quote_id])
     return records[0] if records else None
-
-
-def full_text(conn: sqlite3.Connection, query: str, limit: int = 100) -> SearchResult:
-    from iraqtui.analysis.search import search
-
-    return search(conn, query, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iraqtui.cli.compare import md
+from iraqtui.analysis.compare_formats import md
 from iraqtui.export import neutralise_cell
 from iraqtui.textsafe import escape_json_controls
 
@@ -87,7 +87,7 @@ def write_export(
     path = export_path(folder, name, fmt)
     if comparison is not None:
         # The compare issue's formats, exactly as `iraqtui compare --format` writes them.
-        from iraqtui.cli.compare import to_csv, to_json, to_markdown
+        from iraqtui.analysis.compare_formats import to_csv, to_json, to_markdown
 
         shown = shown_comparison(comparison, quoted=quoted)
         writer = {"csv": to_csv, "json": to_json, "markdown": to_markdown}[fmt]
