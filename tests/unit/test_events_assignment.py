@@ -29,11 +29,7 @@ COVERAGE = tomllib.loads((FIXTURES / "event_coverage.toml").read_text(encoding="
 GOLD = json.loads((FIXTURES / "event_sentences_gold.json").read_text(encoding="utf-8"))
 # Pairs the reader marked covered that the assignment does not find, and why. The test fails
 # if one of them starts being found (update this list) or if any other covered pair is missed.
-KNOWN_MISSES = {
-    # Waldmann alludes to the melting away ("Neither denounces or resists ... in Basra",
-    # "The events in Basra") without a word a lexical matcher could hold on to.
-    ("002_3ca6dcd394f00c6d.txt", "mahdi_army_melts_away"),
-}
+KNOWN_MISSES: set[tuple[str, str]] = set()
 
 
 def assigned_pairs(conn: sqlite3.Connection) -> dict[tuple[str, str], set[int]]:
@@ -205,3 +201,26 @@ def test_events_option_and_beside_file_choose_the_catalogue(tmp_path: Path) -> N
         )}  # fmt: skip
         db.conn.close()
         assert keys == {expected}
+
+
+def test_a_negated_term_needs_a_negation_just_before_it(tmp_path: Path) -> None:
+    catalogue_file = tmp_path / "events.toml"
+    catalogue_file.write_text(
+        '[[event]]\nkey = "melt"\nlabel = "Melts away"\ndate = "2008-03-31"\n'
+        'terms = ["not resist", "no resistance"]\n',
+        encoding="utf-8",
+    )
+    catalogue = load_catalogue(catalogue_file)
+    doc = _doc(
+        "The militia did not resist the army in the port.\n\n"
+        "Neither denounces or resists the exercise of authority in the port.\n\n"
+        "The gunmen offered no resistance when the soldiers came.\n\n"
+        "The militia resisted the army street by street in the port.\n\n"
+        "Nobody in the port expected that the militia would resist."
+    )
+    seqs = [s.seq for s in doc.sentences]
+    passages = {p.sentence_seq: p for p in assign_events(doc, [], [], catalogue)}
+    assert passages[seqs[0]].evidence == ("term:not resist",)  # one negated term is enough
+    assert seqs[1] in passages and seqs[2] in passages
+    assert seqs[3] not in passages  # resisting is the opposite event
+    assert seqs[4] not in passages  # the negation is too far before the verb

@@ -69,3 +69,27 @@ def test_counting_uses_stems_and_shows_the_commonest_spelling() -> None:
     assert counts["puppet"] == 3
     assert spellings["puppet"].most_common(1)[0][0] == "puppet"
     assert "the" not in counts and "i" not in counts
+
+
+def test_two_uses_against_none_cannot_reach_significance_whatever_the_prior() -> None:
+    """Why z stays low on a few posts (see the keyness module docstring): 29 words against
+    102, a background rate of at most 0.5%, every prior mass from 10 to 10,000."""
+    priors = [p / 10000 for p in range(1, 51)]
+    masses = [10, 30, 100, 131, 300, 1000, 3471, 10000]
+
+    def best(count: int) -> float:
+        return max(log_odds(count, 29, 0, 102, p * a, a)[1] for p in priors for a in masses)
+
+    assert best(2) < 1.4
+    assert best(5) > 1.9
+
+
+def test_the_default_prior_puts_a_rare_word_before_a_common_one_at_equal_counts() -> None:
+    """Two words used twice by A and never by B: the one common in the background is the
+    less telling, and the default prior ranks it second."""
+    groups = {"A": Counter(hakim=2, year=2, other=25), "B": Counter(other=100)}
+    prior = informative_prior(
+        groups["A"].keys() | groups["B"].keys(), {"hakim": 2, "year": 40}, 3471
+    )
+    ranked = [t.stem for t in distinctive_terms(groups, prior)["A"]]
+    assert ranked.index("hakim") < ranked.index("year")

@@ -14,6 +14,21 @@ word's stem occurs in the whole database (its full-text index) and B the index's
 so rare words are shrunk towards the corpus rate instead of topping the list on one use.
 Words are compared by Porter stem (the stemmer the full-text index uses) and shown in their
 most frequent spelling.
+
+The prior's mass, alpha_0 = DEFAULT_ALPHA0 = 1000, is a fixed constant, shown with the terms: a
+prior is what is believed before the texts compared are read, so its strength depends
+neither on them nor on the rest of the database. It reads as "each outlet writes like the
+corpus, with the weight of about two news articles (1000 words)": an outlet's rates move
+away from the corpus rates as its own text grows past that. The alternatives were measured
+on the seeds (`iraqtui compare qom_truce`): alpha_0 = the database's token total (raw
+background counts as pseudo-counts) shrinks every z towards 0 as the database grows (at
+most 0.67 on the seeds' 3,471 tokens already); alpha_0 = the words compared
+(empirical Bayes, as R's tidylo) puts the corpus's frequent words first ("use",
+"operation", "city") where 1000 puts the telling ones ("Hakim", "delegation", "truce").
+On a handful of posts z stays low whatever the prior: with 29 words against 102 and a
+background rate under 0.5%, a word used twice by one outlet and never by the others
+reaches at most z = 1.34 for any alpha_0 (five times: 1.96). z ranks; the counts beside it
+are the evidence.
 """
 
 from __future__ import annotations
@@ -88,7 +103,9 @@ def informative_prior(
     background_total: int,
     alpha0: float = DEFAULT_ALPHA0,
 ) -> dict[str, float]:
-    """alpha_w = alpha_0 * (b_w + 1) / (B + 1) for each word of the vocabulary."""
+    """alpha_w = alpha_0 * (b_w + 1) / (B + 1) for each word of the vocabulary. For the prior
+    to carry exactly alpha_0 over the words the groups count, B should count the same kind of
+    tokens (content words, not stopwords)."""
     return {w: alpha0 * (background.get(w, 0) + 1) / (background_total + 1) for w in vocabulary}
 
 

@@ -16,21 +16,23 @@ over all their pairs of sentences is at least AVG_MIN, none beyond MAX_GROUP sen
 a story several outlets tell is one proposal, not one per shared word, and a chain of weak
 links does not pull unrelated stories together. Groups rank by the information their links
 carry, summed (a story shared by more sentences and outlets first). The label is the
-group's most telling names and the phrase (at most PHRASE_WORDS words) its strongest links
+group's most telling names and the phrase (`propose_labels`) its strongest links
 share word for word, else its most telling shared words.
 
-Lexical: two outlets that tell the same thing in entirely different words ("a unilateral
-truce" and "the ceasefire") are not grouped.
+Words of the shipped conflict-reporting lexicon (`synonyms.toml`) count as their concept, so
+"a unilateral truce" and "the ceasefire" share a feature. Concepts and the names of people,
+parties, militias and organisations are *anchors*: a story two outlets tell with only one
+rare anchor in common (in at most ANCHOR_MAX_DF of sentences) is proposed by itself, the
+sentences that name it from each outlet, unless a group already shows it (`_anchor_stories`);
+its sentences may sit in a group too. Still lexical beyond the lexicon: two outlets that
+share no word, name or concept are not grouped.
 """
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import itertools
 import math
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -38,7 +40,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from iraqtui.analysis.keyness import content_words
-from iraqtui.ingest.catalogue import STOPWORDS, stems, word_spans
+from iraqtui.analysis.propose_labels import describe, is_content, phrase_shared
+from iraqtui.analysis.synonyms import Lexicon, conflict_lexicon
+from iraqtui.ingest.catalogue import stems, word_spans
 from iraqtui.models import CorpusSentence
 
 MIN_WORDS = 4
@@ -47,6 +51,8 @@ MAX_DF_FLOOR = 6  # in a small corpus a story's own words fill more than MAX_DF 
 PAIR_DF = 30  # a feature in more sentences than this does not propose pairs (speed)
 ACTOR_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.5
+ANCHOR_TYPES = frozenset(["person", "party", "militia", "organisation"])
+ANCHOR_MAX_DF = 0.05  # an anchor story's anchor is in at most 5% of sentences (or the floor)
 LINK_FEATURES = 2
 LINK_MIN = 5.0
 CONTEXT_WEIGHT = 0.5
@@ -56,8 +62,8 @@ MAX_GROUP = 14
 AVG_MIN = 2.0
 DEFAULT_LIMIT = 25
 MIN_OUTLETS = 2
-PHRASE_WORDS = 6
 PHRASE_LINKS = 5
+PHRASE_SPELLINGS = 3
 
 
 @dataclass(frozen=True)
@@ -78,21 +84,42 @@ Bag = dict[str, float]
 
 
 def _features(
-    sentences: Sequence[CorpusSentence], actors: Mapping[int, Sequence[tuple[str, int, int]]]
+    sentences: Sequence[CorpusSentence],
+    actors: Mapping[int, Sequence[tuple[str, int, int]]],
+    lexicon: Lexicon,
 ) -> tuple[list[Bag], dict[str, Counter[str]]]:
-    """Each sentence's features with their weights, and the spellings seen for each stem."""
+    """Each sentence's features with their weights, and the spellings seen for each stem or
+    concept. Words of the lexicon count as their concept ("ceasefire" and "truce" are one)."""
     bags: list[Bag] = []
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for s in sentences:
         spans = [(a - s.start, b - s.start) for _n, a, b in actors.get(s.id, ())]
-        words = [w for w, a, _b in content_words(s.text) if not any(x <= a < y for x, y in spans)]
-        stemmed = stems(words)
+        tokens = [
+            (w, a, b) for w, a, b in word_spans(s.text) if not any(x <= a < y for x, y in spans)
+        ]
+        stemmed = stems([w for w, _a, _b in tokens])
+        found = lexicon.matches(stemmed)
+        keys: list[str] = []
+        index = 0
+        while index < len(tokens):
+            word = tokens[index][0]
+            if index in found:
+                end, concept = found[index]
+                keys.append(concept)
+                spellings[concept][
+                    " ".join(s.text[tokens[index][1] : tokens[end - 1][2]].split())
+                ] += 1
+                index = end
+                continue
+            if is_content(word):
+                keys.append(stemmed[index])
+                spellings[stemmed[index]][word] += 1
+            index += 1
         bag: Bag = {}
-        for first, second in itertools.pairwise(stemmed):
+        for first, second in itertools.pairwise(keys):
             bag[f"{first} {second}"] = BIGRAM_WEIGHT
-        for word, stem in zip(words, stemmed, strict=True):
-            bag[stem] = 1.0
-            spellings[stem][word] += 1
+        for key in keys:
+            bag[key] = 1.0
         for name, _a, _b in actors.get(s.id, ()):
             bag["@" + name] = ACTOR_WEIGHT
         bags.append(bag)
@@ -222,74 +249,61 @@ def _group(
     return groups
 
 
-def _phrase(a: str, b: str, worth_of: Mapping[str, float]) -> tuple[str, float]:
-    """The most telling run of at most PHRASE_WORDS words that the two texts share word for
-    word, with two or more content words, as `a` spells it ("war until liberation", "fallen
-    in Iranian eyes"), and its worth (the sum of `worth_of` its content words' stems); ("", 0)
-    when they share none."""
-    wa, wb = word_spans(a), word_spans(b)
-    matcher = difflib.SequenceMatcher(None, [w for w, *_ in wa], [w for w, *_ in wb], False)
-    stem_of = dict(zip([w for w, *_ in wa], stems([w for w, *_ in wa]), strict=True))
-    best, best_worth = "", 0.0
-    for block in matcher.get_matching_blocks():
-        run = wa[block.a : block.a + block.size]
-        for i in range(len(run)):
-            for j in range(i + 2, min(len(run), i + PHRASE_WORDS) + 1):
-                window = run[i:j]
-                if window[0][0] in STOPWORDS or window[-1][0] in STOPWORDS:
-                    continue
-                content = [w for w, *_ in window if _is_content(w)]
-                worth = sum(worth_of.get(stem_of[w], 0.0) for w in content)
-                if len(content) >= 2 and worth > best_worth:
-                    best, best_worth = " ".join(a[window[0][1] : window[-1][2]].split()), worth
-    return best, best_worth
+@dataclass
+class _Candidate:
+    strength: float
+    rows: list[CorpusSentence]
+    outlets: tuple[str, ...]
+    shared: Counter[str]
+    phrase: str
+    links: int
 
 
-def _is_content(word: str) -> bool:
-    return word not in STOPWORDS and len(word) > 1 and not word.isdigit()
+def _anchor_stories(
+    usable: Sequence[CorpusSentence],
+    bags: Sequence[Bag],
+    idf: Mapping[str, float],
+    anchors: Set[str],
+    grouped: Sequence[Set[int]],
+) -> list[tuple[float, list[int], str]]:
+    """Stories two outlets tell with only one rare anchor in common ("a unilateral truce" and
+    "the ceasefire"; the same small party named in both): for each anchor in at most
+    ANCHOR_MAX_DF of the sentences (or MAX_DF_FLOOR), the sentences that name it, if from
+    MIN_OUTLETS outlets and no group is about them already. As (strength: the
+    anchor's information over each pair of them from different outlets, sentence indexes,
+    anchor), strongest first; a story inside a stronger one is left out."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, bag in enumerate(bags):
+        for feature in bag:
+            if feature in anchors and feature in idf:
+                holders[feature].append(index)
+    rare = max(MAX_DF_FLOOR, ANCHOR_MAX_DF * len(bags))
+    group_of = {i: g for g, members in enumerate(grouped) for i in members}
+    found: list[tuple[float, list[int], str]] = []
+    for feature, members in holders.items():
+        outlets = {usable[i].outlet for i in members}
+        if len(outlets) < MIN_OUTLETS or len(members) > min(rare, MAX_GROUP):
+            continue
+        touched = {group_of[i] for i in members if i in group_of}
+        if any(_about(grouped[g], members, usable) for g in touched):
+            continue  # a group shows it already
+        pairs = sum(
+            1 for a, b in itertools.combinations(members, 2) if usable[a].outlet != usable[b].outlet
+        )
+        found.append((pairs * idf[feature], members, feature))
+    found.sort(key=lambda story: (-story[0], story[2]))
+    kept: list[tuple[float, list[int], str]] = []
+    for story in found:
+        if not any(set(story[1]) <= set(other[1]) for other in kept):
+            kept.append(story)
+    return kept
 
 
-def _describe(
-    shared: Counter[str], phrase: str, spellings: Mapping[str, Counter[str]]
-) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
-    """Label, key, terms and actors of a group from the information each shared feature
-    carries over its links and the phrase its strongest link shares."""
-    # An actor named all over the corpus ("Iraq") links little; keep the names that carry
-    # at least a third of what the best one does.
-    named = [(f[1:], v) for f, v in shared.most_common() if f.startswith("@")]
-    names = [n for n, v in named if v >= named[0][1] / 3][:3]
-    terms: list[str] = []
-    for feature, _v in shared.most_common():
-        if len(terms) == 4:
-            break
-        # A stem inside a chosen bigram, or a bigram around a chosen stem, adds nothing.
-        if not feature.startswith("@") and not any(
-            feature in t.split() or t in feature.split() for t in terms
-        ):
-            terms.append(feature)
-    words = [_spell(f, spellings) for f in terms]
-    if phrase.casefold() in {n.casefold() for n in names}:
-        phrase = ""  # the name is in the label already
-    label = "; ".join(p for p in (", ".join(names[:2]), phrase or ", ".join(words[:3])) if p)
-    key_words = [w for w in phrase.split() if _is_content(w.casefold())][:3] or words[:2]
-    return label or ", ".join(words), _slug([*names[:1], *key_words]), tuple(words), tuple(names)
-
-
-def _spell(feature: str, spellings: Mapping[str, Counter[str]]) -> str:
-    """A feature as words: the commonest spelling of each stem, the name of an actor."""
-    if feature.startswith("@"):
-        return feature[1:]
-    return " ".join(
-        spellings[p].most_common(1)[0][0] if p in spellings else p for p in feature.split()
-    )
-
-
-def _slug(words: Sequence[str]) -> str:
-    plain = unicodedata.normalize("NFKD", "_".join(words).casefold())  # "á" -> "a" + accent
-    slug = re.sub(r"[^a-z0-9]+", "_", plain.encode("ascii", "ignore").decode()).strip("_")
-    if len(slug) > 40:
-        slug = slug[:41].rsplit("_", 1)[0]
-    return slug or "event"
+def _about(group: Set[int], members: Sequence[int], usable: Sequence[CorpusSentence]) -> bool:
+    """Whether a group already shows `members` from all their outlets, and is mostly them."""
+    inside = [i for i in members if i in group]
+    outlets = {usable[i].outlet for i in inside}
+    return outlets == {usable[i].outlet for i in members} and 2 * len(inside) >= len(group)
 
 
 def propose_events(
@@ -298,26 +312,31 @@ def propose_events(
     *,
     limit: int = DEFAULT_LIMIT,
     reused: Mapping[int, Set[int]] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> list[ProposedEvent]:
     """Candidate events, the most strongly linked first (at most `limit`). `sentences` come in
     file and text order (as `event_queries.body_sentences` gives them: neighbours are context);
     `actors` maps a sentence id to its mentions as (actor, start, end) in file offsets;
-    `reused` a sentence id to the reuse clusters it overlaps."""
+    `reused` a sentence id to the reuse clusters it overlaps; `kinds` an actor's name to its
+    type (people, parties, militias and organisations are anchors); `lexicon` defaults to
+    the shipped conflict-reporting synonyms."""
+    lexicon = lexicon or conflict_lexicon()
+    anchors = {"@" + name for name, kind in (kinds or {}).items() if kind in ANCHOR_TYPES}
+    anchors.update(lexicon.concepts)
     usable = [s for s in sentences if len(content_words(s.text)) >= MIN_WORDS]
-    bags, spellings = _features(usable, actors)
+    bags, spellings = _features(usable, actors, lexicon)
     idf = _idf(bags)
     links = _links(usable, bags, _with_context(usable, bags), idf, reused or {})
-    groups: list[tuple[float, list[int], list[CorpusSentence], tuple[str, ...]]] = []
+    candidates: list[_Candidate] = []
+    grouped: list[set[int]] = []
     for indexes in _group(len(usable), links).values():
         members = {k for x in indexes for k in links[x][1:3]}
         rows = sorted((usable[i] for i in members), key=lambda s: (s.outlet, s.file, s.seq))
         outlets = tuple(sorted({s.outlet for s in rows}))
-        if len(outlets) >= MIN_OUTLETS:
-            groups.append((sum(links[x][0] for x in indexes), indexes, rows, outlets))
-    groups.sort(key=lambda g: (-g[0], -len(g[3]), g[2][0].id))
-    used: set[str] = set()
-    proposals: list[ProposedEvent] = []
-    for strength, indexes, rows, outlets in groups[:limit]:
+        if len(outlets) < MIN_OUTLETS:
+            continue
+        grouped.append(members)
         shared: Counter[str] = Counter()
         for x in indexes:
             shared.update(links[x][3])
@@ -325,12 +344,31 @@ def propose_events(
         # group shares (links are strongest first).
         phrase = max(
             (
-                _phrase(usable[links[x][1]].text, usable[links[x][2]].text, shared)
+                phrase_shared(usable[links[x][1]].text, usable[links[x][2]].text, shared)
                 for x in indexes[:PHRASE_LINKS]
             ),
             key=lambda found: found[1],
         )[0]
-        label, key, terms, names = _describe(shared, phrase, spellings)
+        strength = sum(links[x][0] for x in indexes)
+        candidates.append(_Candidate(strength, rows, outlets, shared, phrase, len(indexes)))
+    for strength, holders, anchor in _anchor_stories(usable, bags, idf, anchors, grouped):
+        rows = sorted((usable[i] for i in holders), key=lambda s: (s.outlet, s.file, s.seq))
+        outlets = tuple(sorted({s.outlet for s in rows}))
+        # A concept's label is the words each outlet used for it ("truce / ceasefire").
+        phrase = (
+            ""
+            if anchor.startswith("@")
+            else " / ".join(w for w, _n in spellings[anchor].most_common(PHRASE_SPELLINGS))
+        )
+        pairs = sum(1 for a, b in itertools.combinations(rows, 2) if a.outlet != b.outlet)
+        candidates.append(
+            _Candidate(strength, rows, outlets, Counter({anchor: strength}), phrase, pairs)
+        )
+    candidates.sort(key=lambda c: (-c.strength, -len(c.outlets), c.rows[0].id))
+    used: set[str] = set()
+    proposals: list[ProposedEvent] = []
+    for c in candidates[:limit]:
+        label, key, terms, names = describe(c.shared, c.phrase, spellings)
         key = "proposed_" + key
         while key in used:
             key += "_"
@@ -341,10 +379,10 @@ def propose_events(
                 label=label,
                 terms=terms,
                 actors=names,
-                outlets=outlets,
-                sentences=tuple(rows),
-                cohesion=round(strength, 2),
-                links=len(indexes),
+                outlets=c.outlets,
+                sentences=tuple(c.rows),
+                cohesion=round(c.strength, 2),
+                links=c.links,
             )
         )
     return proposals

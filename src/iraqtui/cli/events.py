@@ -200,7 +200,8 @@ def _propose(conn: sqlite3.Connection, args: argparse.Namespace) -> int:
     actors = {k: [(name, a, b) for name, _t, a, b in v] for k, v in mentions.items()}
     limit = args.limit if args.limit > 0 else len(sentences) + 1
     reused = eq.reuse_clusters_in(conn, sentences)
-    proposals = propose_events(sentences, actors, limit=limit, reused=reused)
+    kinds = {name: kind for v in mentions.values() for name, kind, _a, _b in v}
+    proposals = propose_events(sentences, actors, limit=limit, reused=reused, kinds=kinds)
     if args.save:
         _save(conn, proposals)
     if args.json:

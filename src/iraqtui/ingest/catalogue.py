@@ -25,7 +25,7 @@ _KEY = re.compile(r"^[a-z0-9_]+$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 # Bump when events.py changes what it assigns: the fingerprint, and so each source's
 # analysis key, changes with it and sources are re-analysed.
-ASSIGNER_VERSION = "2"
+ASSIGNER_VERSION = "3"
 _EVENT_KEYS = {
     "key",
     "label",

@@ -4,7 +4,11 @@ Evidence for sentence S and event E (weights are the constants below, chosen on 
   - terms: each of E's terms found in S, matched on Porter stems word by word, counts
     TERM_WEIGHT (MULTIWORD_WEIGHT for a term of two or more words), divided by the number of
     events that list the same term. Where matches overlap in S, the longest wins, so
-    "unilateral truce" (one event) silences the "truce" inside it (another event).
+    "unilateral truce" (one event) silences the "truce" inside it (another event). A term
+    that opens with "not" or "no" is negated: the rest of it matches where one of NEGATORS
+    stands among the NEGATION_WINDOW words before it, so "not resist" finds "did not
+    resist", "didn't resist", "offered no resistance" and "Neither denounces or resists"
+    (and counts as a multi-word term), never a bare "resists".
   - actors: each of E's actors the actor stage found in S adds ACTOR_WEIGHT, at most ACTOR_CAP.
   - phrases: the best rapidfuzz partial ratio between S and one of E's phrases, from
     PHRASE_FLOOR (adds 0) to 100 (adds PHRASE_WEIGHT).
@@ -30,7 +34,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
-from iraqtui.ingest.catalogue import STOPWORDS, Catalogue, stem_phrase, stems, words
+from iraqtui.ingest.catalogue import STOPWORDS, Catalogue, stems, words
 from iraqtui.models import Document, EventPassage, Mention, Sentence, SentenceVoice
 
 TERM_WEIGHT = 1.0
@@ -45,6 +49,12 @@ TEXT_EVIDENCE_MIN = 0.5
 TOPIC_AT = 1.0
 CONTEXT_FACTOR = 0.5
 MIN_CONTENT_WORDS = 2
+NEGATION_OPENERS = frozenset(["not", "no"])  # a catalogue term opening with one is negated
+NEGATORS = frozenset(
+    "not no never neither nor none nobody nothing without didnt dont doesnt wont cant cannot "
+    "couldnt wouldnt shouldnt isnt arent wasnt werent hasnt havent hadnt".split()
+)
+NEGATION_WINDOW = 3
 # A sentence "points back" when its first word is one of these, or one of PRONOUNS stands
 # among its first POINTING_WINDOW words ("Nobody quite knows why, or whether it's ...").
 POINTING_BACK = frozenset(
@@ -61,6 +71,7 @@ class _Term:
     stems: tuple[str, ...]
     weight: float
     events: tuple[int, ...]
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class _Compiled:
     phrase_events: dict[str, tuple[int, ...]]  # content stem of a phrase -> events
     actors: tuple[frozenset[str], ...]  # per event: casefolded canonical names
     actor_names: dict[str, str]  # casefolded -> canonical, for evidence a reader can read
+    negator_stems: frozenset[str]
 
 
 @dataclass
@@ -91,18 +103,21 @@ class _Evidence:
 
 @lru_cache(maxsize=8)
 def _compile(catalogue: Catalogue) -> _Compiled:
-    owners: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    spelling: dict[tuple[str, ...], str] = {}
+    owners: dict[tuple[bool, tuple[str, ...]], list[int]] = defaultdict(list)
+    spelling: dict[tuple[bool, tuple[str, ...]], str] = {}
     for index, event in enumerate(catalogue.events):
         for term in event.terms:
-            key = stem_phrase(term)
-            if key and index not in owners[key]:
-                owners[key].append(index)
-                spelling.setdefault(key, term)
+            tokens = words(term)
+            negated = len(tokens) > 1 and tokens[0] in NEGATION_OPENERS
+            owner = (negated, tuple(stems(tokens[1:] if negated else tokens)))
+            if owner[1] and index not in owners[owner]:
+                owners[owner].append(index)
+                spelling.setdefault(owner, term)
     first: dict[str, list[_Term]] = defaultdict(list)
-    for key, events in owners.items():
-        base = MULTIWORD_WEIGHT if len(key) > 1 else TERM_WEIGHT
-        first[key[0]].append(_Term(spelling[key], key, base / len(events), tuple(events)))
+    for (negated, key), events in owners.items():
+        base = MULTIWORD_WEIGHT if len(key) > 1 or negated else TERM_WEIGHT
+        weight = base / len(events)
+        first[key[0]].append(_Term(spelling[(negated, key)], key, weight, tuple(events), negated))
     phrase_events: dict[str, set[int]] = defaultdict(set)
     for index, event in enumerate(catalogue.events):
         for phrase in event.phrases:
@@ -117,6 +132,7 @@ def _compile(catalogue: Catalogue) -> _Compiled:
         ),
         actors=tuple(frozenset(a.casefold() for a in e.actors) for e in catalogue.events),
         actor_names={a.casefold(): a for e in catalogue.events for a in e.actors},
+        negator_stems=frozenset(stems(sorted(NEGATORS))),
     )
 
 
@@ -130,7 +146,10 @@ def _term_matches(compiled: _Compiled, sentence_stems: list[str]) -> list[tuple[
     for i, stem in enumerate(sentence_stems):
         for term in compiled.by_first_stem.get(stem, ()):
             n = len(term.stems)
-            if tuple(sentence_stems[i : i + n]) == term.stems:
+            if tuple(sentence_stems[i : i + n]) != term.stems:
+                continue
+            before = sentence_stems[max(0, i - NEGATION_WINDOW) : i]
+            if not term.negated or compiled.negator_stems.intersection(before):
                 found.append((i, i + n, term))
     found.sort(key=lambda m: m[0] - m[1])  # longest first
     kept: list[tuple[int, int, _Term]] = []
