@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,21 @@ def no_db_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("IRAQTUI_DB", raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def hostile_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds plus the hostile display corpus (escapes, markup and bidi controls in every
+    printable field, the stored display text included), ingested once per session. Read
+    only: take `hostile_db_copy` to write."""
+    from tests.reliability.monkey import monkey_database
+
+    return monkey_database(tmp_path_factory.mktemp("hostile-display"))
+
+
+@pytest.fixture
+def hostile_db_copy(hostile_db_path: Path, tmp_path: Path) -> Path:
+    """A writable copy of the hostile display database."""
+    target = tmp_path / "hostile.db"
+    shutil.copy(hostile_db_path, target)
+    return target

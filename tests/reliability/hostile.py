@@ -42,14 +42,35 @@ MARKUP = (
     "[$accent]",
     "[b]x[/b] [i]y[/i] [red on blue]z[/]",
 )
+# Genuine right-to-left text, which must still show once the bidi controls are neutralised.
+ARABIC = "\u0645\u0642\u062a\u062f\u0649 \u0627\u0644\u0635\u062f\u0631"  # Muqtada al-Sadr
+HEBREW = "\u05e9\u05dc\u05d5\u05dd"  # shalom
+# Bidi controls, which reorder what follows them in a terminal or viewer that applies the
+# bidi algorithm ("Trojan Source"): overrides, embeddings, isolates and marks, beside
+# genuine right-to-left text.
+BIDI = (
+    "invoice\u202etxt.exe\u202c",  # RLO: "invoiceexe.txt" on a bidi terminal
+    "\u202dpassword\u202c",  # LRO
+    f"\u202b{ARABIC}\u202c",  # RLE ... PDF
+    "\u202aleft-to-right inside\u202c",  # LRE ... PDF
+    f"\u2067{HEBREW}\u2069 \u2066isolated\u2069 \u2068first strong\u2069",  # RLI LRI FSI PDI
+    "total \u200f100 200\u200e 300",  # RLM and LRM move numbers around
+    f"\u061c{ARABIC}",  # ALM
+    "access \u202e\u2066// check later\u2069\u2066if admin\u2069",  # the Trojan Source shape
+)
 # What a terminal must never receive from corpus text (SGR colour of our own is allowed
 # separately by the tests that use colour).
 FORBIDDEN_OUTPUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi controls: not control sequences, but they must not reach a terminal either.
+BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_ON_SCREEN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def hostile_line(rng: random.Random | None = None) -> str:
-    """One line mixing every escape and markup sample with ordinary words."""
-    parts = [*ESCAPES, *MARKUP]
+    """One line mixing every escape, markup and bidi sample with ordinary words."""
+    parts = [*ESCAPES, *MARKUP, *BIDI]
     if rng is not None:
         rng.shuffle(parts)
     return " Sadr ".join(parts)
@@ -261,8 +282,10 @@ def toml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-HOSTILE_ACTOR = "Evil\x1b]0;PWNED-ACTOR\x07 [bold]Actor[/] \x9b2J"
-HOSTILE_EVENT_LABEL = "Siege \x1b[2J[@click=app.quit]of[/] Basra\x1b]52;c;cHduZWQ=\x07"
+HOSTILE_ACTOR = "Evil\x1b]0;PWNED-ACTOR\x07 [bold]Actor[/] \x9b2J \u202erotcA\u202c"
+HOSTILE_EVENT_LABEL = (
+    f"Siege \x1b[2J[@click=app.quit]of[/] Basra\x1b]52;c;cHduZWQ=\x07 \u2067{ARABIC}\u2069"
+)
 
 
 def hostile_body(seed: int = 0) -> str:
@@ -292,11 +315,11 @@ def write_display_corpus(folder: Path, seeds: Path) -> None:
         "\n".join(
             [
                 '[files."hostile0.txt"]',
-                f"title = {toml_str('Title ' + line)}",
+                f"title = {toml_str('Title ' + BIDI[2] + ' ' + BIDI[0] + ' ' + line)}",
                 f"outlet = {toml_str('Outlet ' + ESCAPES[2] + MARKUP[4])}",
                 f"author = {toml_str('Author ' + ESCAPES[5] + MARKUP[1])}",
                 '[files."hostile1.txt"]',
-                f"outlet = {toml_str('Other ' + ESCAPES[0] + '[link=x]o[/link]')}",
+                f"outlet = {toml_str('Other ' + ESCAPES[0] + '[link=x]o[/link]' + BIDI[1])}",
                 f"title = {toml_str(ESCAPES[3])}",
             ]
         )
@@ -337,3 +360,35 @@ def random_file(rng: random.Random) -> bytes:
     text = "".join(parts)
     encoding = rng.choice(["utf-8", "utf-8", "utf-8", "utf-16", "utf-8-sig"])
     return text.encode(encoding)
+
+
+def put_back_bidi_controls(db: Path) -> int:
+    """Give the stored display text (sources, paragraphs, sentences) back the bidi controls
+    of the text as decoded, at the same offsets: what a database ingested before they were
+    neutralised holds, so the display paths must neutralise them when they print.
+    Returns how many were put back."""
+    conn = sqlite3.connect(db)
+    restored = 0
+    try:
+        with conn:
+            sources = conn.execute("SELECT id, text, display FROM sources").fetchall()
+            for source, text, display in sources:
+                shown = list(display)
+                for match in BIDI_CONTROL.finditer(text):
+                    shown[match.start()] = match.group()
+                    restored += 1
+                new = "".join(shown)
+                if new == display:
+                    continue
+                conn.execute("UPDATE sources SET display = ? WHERE id = ?", (new, source))
+                for table in ("paragraphs", "sentences"):
+                    rows = conn.execute(
+                        f"SELECT id, start, end FROM {table} WHERE source = ?", (source,)
+                    ).fetchall()
+                    conn.executemany(
+                        f"UPDATE {table} SET text = ? WHERE id = ?",
+                        [(new[start:end], row) for row, start, end in rows],
+                    )
+    finally:
+        conn.close()
+    return restored

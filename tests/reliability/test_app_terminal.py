@@ -15,18 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from iraqtui.config import bundled_seeds_dir
-from iraqtui.ingest.pipeline import ingest
-from iraqtui.store.db import open_db
 from tests.reliability.crash import ENV, make_corpus
-from tests.reliability.hostile import write_display_corpus
+from tests.reliability.hostile import ARABIC, BIDI_CONTROL
 from tests.reliability.terminal import Tmux, iraqtui_command, tmux_available
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
 ]
-SEEDS = bundled_seeds_dir()
 
 
 @pytest.fixture
@@ -57,16 +53,27 @@ def type_text(term: Tmux, text: str) -> None:
 
 def add_note(term: Tmux, text: str, *, wait: bool = True) -> None:
     """Annotate the sentence under the reader's cursor with a note (a, note, text, enter),
-    waiting for the dialog at each step: two ingest workers may be starving the app of CPU."""
-    press(term, "a")
+    waiting for what the dialog shows at each step: two ingest workers may be starving the
+    app of CPU."""
+    term.keys("a")
     term.wait_for("Annotate — pick one", timeout=60, history=False)
-    press(term, "j", "Enter")
+    term.keys("j")  # the second choice: a note
+    term.keys("Enter")
+    term.wait_for("your note; enter saves", timeout=60, history=False)
     type_text(term, text)
     term.keys("Enter")
     if wait:
         deadline = time.monotonic() + 60
         while "Annotate — pick one" in term.screen() and time.monotonic() < deadline:
             time.sleep(0.2)
+
+
+def wait_for_notes(db: Path, count: int, timeout: float = 60.0) -> list[str]:
+    """The database's notes once it holds `count` of them (or when the time is up)."""
+    deadline = time.monotonic() + timeout
+    while len(saved := notes(db)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return saved
 
 
 def notes(db: Path) -> list[str]:
@@ -78,27 +85,23 @@ def notes(db: Path) -> list[str]:
 
 
 def test_app_shows_hostile_text_literally_and_the_terminal_gets_no_sequence(
-    term: Tmux, tmp_path: Path, seeds_db_path: Path
+    term: Tmux, hostile_db_copy: Path
 ) -> None:
-    db = tmp_path / "hostile.db"
-    shutil.copy(seeds_db_path, db)
-    write_display_corpus(tmp_path / "corpus", SEEDS)
-    handle = open_db(db)
-    ingest(handle.conn, [tmp_path / "corpus"], SEEDS)
-    handle.conn.close()
-    start_app(term, db)
+    start_app(term, hostile_db_copy)
     press(term, "1", "i")
     type_text(term, "Outlet")
     press(term, "Enter", "Enter")
-    term.wait_for("Evilactor", timeout=30, history=False)
+    shown = term.wait_for("Evilactor", timeout=30, history=False)
     press(term, "j", "j", "Enter")
+    shown += term.screen()
     press(term, "slash")
     type_text(term, "siege")
     press(term, "Enter", pause=1.0)
+    shown += term.screen()
     press(term, "Escape", "2", "i")
     type_text(term, "Evil")
     press(term, "Enter", "c", pause=0.8)
-    shown = term.screen()
+    shown += term.screen()
     assert term.info("#{pane_title}") == "SAFE-TITLE"
     assert term.info("#{window_bell_flag}") == "0"
     assert term.buffers() == ""
@@ -107,6 +110,9 @@ def test_app_shows_hostile_text_literally_and_the_terminal_gets_no_sequence(
     shown += term.screen()
     assert "iraqtui" in shown, "the app is gone ([@click=app.quit] ran?)"
     assert any(m in shown for m in ("[bold]", "[/]", "[@click", "[link=")), shown
+    # No bidi control reached the terminal; the Arabic of the text did.
+    assert not BIDI_CONTROL.search(shown), [hex(ord(c)) for c in BIDI_CONTROL.findall(shown)]
+    assert ARABIC in shown, shown
 
 
 def test_app_annotates_while_ingest_writes_the_same_database(
@@ -131,7 +137,7 @@ def test_app_annotates_while_ingest_writes_the_same_database(
     for n in range(3):
         add_note(term, f"during ingest {n}")
         written.append(f"during ingest {n}")
-        time.sleep(0.5)
+        wait_for_notes(db, n + 1)
         overlapped += ingest_run.poll() is None
     assert overlapped, "the ingest finished before any note was saved: nothing was tested"
     _, err = ingest_run.communicate(timeout=300)
@@ -156,7 +162,7 @@ def test_app_killed_while_saving_loses_at_most_that_annotation(
     term.wait_for("annotate", timeout=30, history=False)
     for n in range(3):
         add_note(term, f"saved {n}")
-        time.sleep(0.8)
+        wait_for_notes(db, n + 1)
     assert notes(db) == ["saved 0", "saved 1", "saved 2"]
     add_note(term, "being saved", wait=False)  # Enter pressed: the save is under way
     os.kill(pid, signal.SIGKILL)

@@ -11,17 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.monkey import monkey_database, walk
+from tests.reliability.monkey import walk
 
 SEED = int(os.environ.get("IRAQTUI_MONKEY_SEED", "1"))
 KEYS = int(os.environ.get("IRAQTUI_MONKEY_KEYS", "1000"))
 
 
 @pytest.fixture
-def monkey_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def monkey_db(hostile_db_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeds plus the hostile corpus (tests.reliability.monkey.monkey_database)."""
     monkeypatch.chdir(tmp_path)  # exports land here
     monkeypatch.setenv("IRAQTUI_KEYS", str(tmp_path / "no-keys.toml"))
-    return monkey_database(tmp_path)
+    return hostile_db_copy
 
 
 async def test_random_walk_raises_nothing(monkey_db: Path) -> None:
