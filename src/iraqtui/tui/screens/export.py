@@ -59,6 +59,8 @@ class ExportScreen(Guarded, ModalScreen[None]):
         folder = Path.cwd()
         comparison, quoted, rows = self.comparison, self.quoted, self.rows
         name = self.export_name
+        # The screen is dismissed before the worker finishes: hold the app, not `self.app`.
+        app = self.app
 
         def work() -> None:
             try:
@@ -66,11 +68,9 @@ class ExportScreen(Guarded, ModalScreen[None]):
                     folder, name, fmt, comparison=comparison, quoted=quoted, rows=rows
                 )
             except OSError as exc:
-                self.app.call_from_thread(self.app.report_error, "export", exc)  # type: ignore[attr-defined]
+                app.call_from_thread(app.report_error, "export", exc)  # type: ignore[attr-defined]
                 return
-            self.app.call_from_thread(
-                self.app.notify, f"Exported to {path}", markup=False, timeout=10
-            )
+            app.call_from_thread(app.notify, f"Exported to {path}", markup=False, timeout=10)
 
-        self.app.run_worker(work, thread=True, group="export", exit_on_error=False)
+        app.run_worker(work, thread=True, group="export", exit_on_error=False)
         self.dismiss()
