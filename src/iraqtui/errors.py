@@ -47,3 +47,7 @@ class UnknownName(IraqtuiError):
 
 class ExportExists(IraqtuiError):
     """An export would overwrite an existing file without --force."""
+
+
+class BadExportTarget(IraqtuiError):
+    """An --out that the chosen format cannot write to."""

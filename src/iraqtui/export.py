@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from iraqtui.errors import ExportExists
+from iraqtui.errors import BadExportTarget, ExportExists
 from iraqtui.store.annotations import corrected_rows
 from iraqtui.store.queries import fetch
 from iraqtui.store.quote_queries import reuse_with_differences
@@ -299,6 +299,11 @@ def export(
         _refuse_overwrite([target], force)
         _atomic_write(target, lambda handle: write_json(conn, handle))
         return [target]
+    if out == "-":
+        raise BadExportTarget(
+            f"--format {fmt} writes one file per table into a folder; "
+            "give --out a folder name (only --format json can go to stdout)"
+        )
     folder = Path(out or "iraqtui-export")
     if folder.exists() and not folder.is_dir():
         raise ExportExists(f"{folder}: exists and is not a folder")

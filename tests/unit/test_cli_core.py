@@ -297,3 +297,14 @@ def test_help_and_bad_options_still_go_through_the_full_parser(cli) -> None:
     with pytest.raises(SystemExit) as shown:
         cli("--help")
     assert shown.value.code == 0
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_folder_formats_refuse_stdout_instead_of_making_a_folder_named_dash(
+    cli, seeds_db_path: Path, tmp_path: Path, fmt: str
+) -> None:
+    result = cli("export", "--db", str(seeds_db_path), "--format", fmt, "--out", "-")
+    assert result.code == 1
+    assert result.err.startswith("iraqtui: error: ") and len(result.err.splitlines()) == 1
+    assert "folder" in result.err
+    assert not (tmp_path / "-").exists()
