@@ -9,6 +9,8 @@ For every query, in rounds (so a slow spell of the machine hits all variants ali
   the least any ranked query can cost;
 - first: `first_hits`, the unranked first page the app shows at once;
 - ranked: `first_hits` then `search` (what `LiveSearch.run` does), to complete ranked hits.
+Each is timed in wall time (the figures) and in this thread's CPU time (`*_cpu`, which a busy
+machine disturbs less); the order of the four turns from round to round.
 Cancellation: `LiveSearch.run` of a common word is superseded 20 ms in by another query;
 measured are how long the superseded run takes to give up and how soon the new query's
 first hits arrive.
@@ -64,26 +66,43 @@ def _clock(fn: Any) -> float:
     return time.perf_counter() - started
 
 
+def _clock_both(fn: Any) -> tuple[float, float]:
+    """Wall time, and this thread's CPU time (the same query work whatever else the machine
+    is doing: every variant runs in this thread)."""
+    cpu = time.thread_time()
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started, time.thread_time() - cpu
+
+
 def queries(db: Path, runs: int) -> dict[str, Any]:
     conn = connect(db, readonly=True)
+    variants = ("anchor", "bare", "first", "ranked")
     per_query: dict[str, dict[str, list[float]]] = {
-        q: {"anchor": [], "bare": [], "first": [], "ranked": []} for q in QUERIES
+        q: {name: [] for v in variants for name in (v, f"{v}_cpu")} for q in QUERIES
     }
     for q in QUERIES:  # warm the page cache once, untimed
         conn.execute(BARE_SQL, (q,)).fetchall()
-    for _ in range(runs):
+    for n in range(runs):
         for q in QUERIES:
-            times = per_query[q]
-            times["anchor"].append(_clock(lambda q=q: conn.execute(ANCHOR_SQL, (q,)).fetchall()))
-            times["bare"].append(_clock(lambda q=q: conn.execute(BARE_SQL, (q,)).fetchall()))
-            times["first"].append(_clock(lambda q=q: first_hits(conn, q, limit=LIMIT)))
 
             def complete(q: str = q) -> None:
                 _, done = first_hits(conn, q, limit=LIMIT)
                 if not done:
                     search(conn, q, limit=LIMIT)
 
-            times["ranked"].append(_clock(complete))
+            calls = {
+                "anchor": lambda q=q: conn.execute(ANCHOR_SQL, (q,)).fetchall(),
+                "bare": lambda q=q: conn.execute(BARE_SQL, (q,)).fetchall(),
+                "first": lambda q=q: first_hits(conn, q, limit=LIMIT),
+                "ranked": complete,
+            }
+            # The order turns each round, so no variant always runs first (or last) when
+            # the machine gets busier or quieter within a round.
+            for name in variants[n % 4 :] + variants[: n % 4]:
+                wall, cpu = _clock_both(calls[name])
+                per_query[q][name].append(wall)
+                per_query[q][f"{name}_cpu"].append(cpu)
     count = conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
     hits = {
         q: conn.execute(
@@ -104,11 +123,15 @@ def queries(db: Path, runs: int) -> dict[str, Any]:
                 "bare": median(t["bare"]),
                 "first": median(t["first"]),
                 "ranked": median(t["ranked"]),
+                "anchor_cpu": median(t["anchor_cpu"]),
+                "bare_cpu": median(t["bare_cpu"]),
+                "ranked_cpu": median(t["ranked_cpu"]),
             }
         )
     ratios = [r["ranked"] / r["anchor"] for r in rows if r["anchor"] > 0.005]
     slow = [r["ranked"] / r["anchor"] for r in rows if r["anchor"] >= 0.05]
     bare_ratios = [r["ranked"] / r["bare"] for r in rows if r["bare"] > 0.005]
+    cpu_ratios = [r["ranked_cpu"] / r["anchor_cpu"] for r in rows if r["anchor_cpu"] > 0.005]
     return {
         "paragraphs": count,
         "runs": runs,
@@ -124,6 +147,8 @@ def queries(db: Path, runs: int) -> dict[str, Any]:
         "ranked_vs_anchor_median_slow": median(slow),
         "ranked_vs_bare_max": max(bare_ratios) if bare_ratios else float("nan"),
         "ranked_vs_bare_median": median(bare_ratios),
+        "ranked_vs_anchor_cpu_max": max(cpu_ratios) if cpu_ratios else float("nan"),
+        "ranked_vs_anchor_cpu_median": median(cpu_ratios),
         "rows": rows,
     }
 

@@ -186,3 +186,41 @@ async def test_cursor_and_click_in_a_column(seeds_db_path: Path) -> None:
         reader = app.screen.query_one(Reader)
         assert reader.sentence is not None
         assert reader.sentence.id == hot_air.items[0].sentence.id
+
+
+async def test_a_large_outlet_shows_a_labelled_sample_and_exports_every_sentence(
+    seeds_db_path: Path, tmp_path: Path, monkeypatch: object
+) -> None:
+    import json
+    import sqlite3
+
+    from iraqtui.analysis import compare
+    from iraqtui.analysis.compare import characterise
+
+    conn = sqlite3.connect(seeds_db_path)
+    full = {c.outlet: c for c in characterise(conn, "qom_truce").columns}
+    conn.close()
+    hot = full["Hot Air"]
+    total = len(hot.own) + len(hot.quoted)
+    assert total > 3
+    monkeypatch.setattr(compare, "SCREEN_SAMPLE", 3)  # type: ignore[attr-defined]
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_qom(pilot)
+        hot_air = column(app, "Hot Air")
+        assert len(hot_air.items) == 3
+        summary = shown(hot_air)[0]
+        assert f"{len(hot.own)} own · {len(hot.quoted)} quoted" in summary
+        assert f"sample: 3 of {total} sentences" in summary
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        (written,) = tmp_path.glob("iraqtui-qom_truce-*.json")
+        records = json.loads(written.read_text(encoding="utf-8"))
+        exported = [
+            r for r in records["rows"] if r["row"] == "sentence" and r["outlet"] == "Hot Air"
+        ]
+        assert len(exported) == total  # the export is for papers: every sentence
+        assert "sample_per_outlet" not in records["method"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from iraqtui.analysis.search import LiveSearch, first_hits, search
+from iraqtui.models import HIT_CLOSE, HIT_OPEN
 from iraqtui.store import queries
 from iraqtui.store.db import connect, open_db
 
@@ -29,6 +30,61 @@ def test_ranked_hits_are_those_of_the_obvious_query(
     assert all(h.snippet for h in got.hits)
     ranks = [h.rank for h in got.hits]
     assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Basra", "negoti*", '"Mahdi Army"', "NEAR(Sadr Iran, 5)", "Sadr NOT Basra", "text: truce"],
+)
+def test_snippets_are_those_the_index_makes(seeds_db: sqlite3.Connection, query: str) -> None:
+    """Ranked hits get their snippets from a small index of the page alone: the same text."""
+    expected = dict(
+        seeds_db.execute(
+            "SELECT rowid, snippet(paragraphs_fts, 0, ?, ?, '…', 24) FROM paragraphs_fts "
+            "WHERE paragraphs_fts MATCH ?",
+            (HIT_OPEN, HIT_CLOSE, query),
+        )
+    )
+    got = search(seeds_db, query, limit=10)
+    assert got.hits
+    for hit in got.hits:
+        assert hit.snippet == expected[hit.paragraph_id]
+        assert HIT_OPEN in hit.snippet
+
+
+def test_an_outlet_filter_ranks_as_the_obvious_query(seeds_db: sqlite3.Connection) -> None:
+    (outlet,) = seeds_db.execute(
+        "SELECT s.outlet FROM sources s JOIN paragraphs p ON p.source = s.id "
+        "JOIN paragraphs_fts f ON f.rowid = p.id WHERE paragraphs_fts MATCH 'Sadr' "
+        "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    expected = [
+        r[0]
+        for r in seeds_db.execute(
+            "SELECT p.id FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid "
+            "JOIN sources s ON s.id = p.source WHERE paragraphs_fts MATCH 'Sadr' "
+            "AND p.boilerplate = 0 AND s.outlet = ? ORDER BY rank LIMIT 5",
+            (outlet,),
+        )
+    ]
+    got = search(seeds_db, "Sadr", limit=5, outlet=outlet)
+    assert [h.paragraph_id for h in got.hits] == expected
+    assert {h.outlet for h in got.hits} == {outlet}
+    assert all(HIT_OPEN in h.snippet for h in got.hits)
+
+
+def test_boilerplate_among_the_best_rows_is_replaced_by_the_next_ones(
+    seeds_db: sqlite3.Connection,
+) -> None:
+    best = [r[0] for r in seeds_db.execute(
+        "SELECT p.boilerplate FROM paragraphs_fts JOIN paragraphs p "
+        "ON p.id = paragraphs_fts.rowid WHERE paragraphs_fts MATCH 'Guardian OR Basra' "
+        "ORDER BY rank LIMIT 3"
+    )]  # fmt: skip
+    assert any(best)  # boilerplate ranks among the best three
+    expected = [r[0] for r in seeds_db.execute(OBVIOUS, ("Guardian OR Basra", 3))]
+    got = search(seeds_db, "Guardian OR Basra", limit=3)
+    assert [h.paragraph_id for h in got.hits] == expected
 
 
 def test_boilerplate_crowding_the_best_rows_is_still_left_out(

@@ -34,6 +34,10 @@ from iraqtui.store import event_queries as eq
 
 # For an actor, the words within this many content words of a mention are its context.
 ACTOR_WINDOW = 5
+# At most this many sentences per outlet are analysed for the app's compare screen: cost
+# grows with the sentences analysed (VADER alone ~0.25 ms each), and an event can have tens
+# of thousands (28,129 at a million paragraphs: 11 s in full, about 1 s sampled).
+SCREEN_SAMPLE = 150
 TONE_LEAVES_OUT = (
     "actor names and the words quoted inside those sentences (speech, scare quotes) left out"
 )
@@ -84,6 +88,18 @@ class OutletColumn:
     terms: tuple[KeyTerm, ...]
     term_words: int  # content words the terms were counted over
     actors: tuple[tuple[str, int, int], ...]  # name, mentions, mentions in own voice
+    # (own, quoted) sentences the outlet has when `own` and `quoted` hold a sample of them
+    # (every figure but these counts then rests on the sample); None: they hold every one.
+    sampled_from: tuple[int, int] | None = None
+
+    @property
+    def own_count(self) -> int:
+        """Own-voice sentences of the outlet, sampled or not."""
+        return self.sampled_from[0] if self.sampled_from else len(self.own)
+
+    @property
+    def quoted_count(self) -> int:
+        return self.sampled_from[1] if self.sampled_from else len(self.quoted)
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,12 @@ class Comparison:
     tone_method: str
     terms_method: str
     seconds: float
+    sample: int | None = None  # at most this many sentences analysed per outlet (None: all)
+
+    @property
+    def sampled(self) -> bool:
+        """Whether any column's figures rest on a sample of its sentences."""
+        return any(c.sampled_from is not None for c in self.columns)
 
 
 def warm_up() -> None:
@@ -130,21 +152,38 @@ def characterise(
     top_terms: int = 10,
     alpha0: float = DEFAULT_ALPHA0,
     quoted_terms: bool = False,
+    sample: int | None = None,
 ) -> Comparison:
     """Compare how each outlet (or only `outlets`, exact names) treats the event or actor.
     Distinctive terms are counted on own-voice sentences, or on every sentence with
-    `quoted_terms` (the words an outlet chose to quote count too); tone is own voice only."""
+    `quoted_terms` (the words an outlet chose to quote count too); tone is own voice only.
+
+    With `sample`, an outlet with more sentences than that is represented by `sample` of
+    them, evenly spaced in text order: its sentences listed, tone, evaluative words,
+    distinctive terms and actors rest on those (the methods and `sampled_from` say so);
+    only its own-voice and quoted sentence counts are over all of them. The app's screen
+    samples; the CLI and every export use all sentences.
+    """
     started = time.perf_counter()
     if isinstance(target, str):
         target = resolve_target(conn, target)
-    if target.kind == "event":
-        ids = eq.event_sentence_ids(conn, target.key)
+    totals: dict[str, tuple[int, int]] = {}
+    if sample is None:
+        if target.kind == "event":
+            ids = eq.event_sentence_ids(conn, target.key)
+        else:
+            ids = eq.actor_sentence_ids(conn, target.key)
+        sentences = eq.sentences_by_id(conn, ids)
+        if outlets:
+            wanted = set(outlets)
+            sentences = [s for s in sentences if s.outlet in wanted]
     else:
-        ids = eq.actor_sentence_ids(conn, target.key)
-    sentences = eq.sentences_by_id(conn, ids)
-    if outlets:
-        wanted = set(outlets)
-        sentences = [s for s in sentences if s.outlet in wanted]
+        if target.kind == "event":
+            outlines = eq.event_sentence_outlines(conn, target.key)
+        else:
+            outlines = eq.actor_sentence_outlines(conn, target.key)
+        picked, totals = _sample(outlines, outlets, sample)
+        sentences = eq.sentences_by_id(conn, picked)
     ids = [s.id for s in sentences]
     quotes = eq.quotes_in(conn, ids)
     quoted_spans = eq.quoted_spans_in(conn, sentences)
@@ -163,7 +202,16 @@ def characterise(
     terms = distinctive_terms(groups, prior, alpha0, spellings=spellings, top=top_terms)
 
     columns = tuple(
-        _column(outlet, rows, quotes, quoted_spans, mentions, terms.get(outlet, []), groups[outlet])
+        _column(
+            outlet,
+            rows,
+            quotes,
+            quoted_spans,
+            mentions,
+            terms.get(outlet, []),
+            groups[outlet],
+            totals.get(outlet),
+        )
         for outlet, rows in sorted(by_outlet.items())
     )
     where = "all sentences (own voice and quoted)" if quoted_terms else "own-voice sentences"
@@ -174,16 +222,48 @@ def characterise(
             f"words within {ACTOR_WINDOW} content words of each mention of {target.key} "
             f"(actor names left out) in {where}, against the other outlets compared"
         )
+    tone_method = f"{LEXICON}; mean over own-voice sentences, {TONE_LEAVES_OUT}"
+    if totals:
+        note = (
+            f"; for outlets with more than {sample} sentences, on an evenly spaced sample "
+            f"of {sample} of them (their sentence counts over all)"
+        )
+        tone_method += note
+        terms_method += note
     return Comparison(
         target=target,
         columns=columns,
         prior=PriorInfo(
             alpha0, total, "stem frequencies of the whole database (paragraph full-text index)"
         ),
-        tone_method=f"{LEXICON}; mean over own-voice sentences, {TONE_LEAVES_OUT}",
+        tone_method=tone_method,
         terms_method=terms_method,
         seconds=time.perf_counter() - started,
+        sample=sample,
     )
+
+
+def _sample(
+    outlines: list[tuple[int, str, str, int, str]], outlets: Sequence[str] | None, size: int
+) -> tuple[list[int], dict[str, tuple[int, int]]]:
+    """The ids to analyse (at most `size` per outlet, evenly spaced in text order) and the
+    (own, quoted) sentence totals of each outlet that was sampled."""
+    wanted = set(outlets) if outlets else None
+    by_outlet: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for sid, outlet, _file, _seq, voice in outlines:
+        if wanted is None or outlet in wanted:
+            by_outlet[outlet].append((sid, voice))
+    picked: list[int] = []
+    totals: dict[str, tuple[int, int]] = {}
+    size = max(1, size)
+    for outlet, rows in by_outlet.items():
+        if len(rows) <= size:
+            picked.extend(sid for sid, _v in rows)
+            continue
+        own = sum(1 for _sid, voice in rows if voice == "own")
+        totals[outlet] = (own, len(rows) - own)
+        picked.extend(rows[i * len(rows) // size][0] for i in range(size))
+    return picked, totals
 
 
 def _term_counts(
@@ -240,6 +320,7 @@ def _column(
     mentions: dict[int, list[tuple[str, str, int, int]]],
     terms: list[KeyTerm],
     counted: Counter[str],
+    sampled_from: tuple[int, int] | None = None,
 ) -> OutletColumn:
     own: list[ComparedSentence] = []
     quoted: list[ComparedSentence] = []
@@ -289,4 +370,5 @@ def _column(
             (name, n, named_own[name])
             for name, n in sorted(named.items(), key=lambda x: (-x[1], x[0]))
         ),
+        sampled_from=sampled_from,
     )

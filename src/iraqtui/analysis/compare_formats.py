@@ -52,7 +52,7 @@ def _target(result: Comparison) -> dict[str, str]:
 
 
 def method_notes(result: Comparison) -> dict[str, Any]:
-    return {
+    notes: dict[str, Any] = {
         "tone": result.tone_method,
         "terms": clean(result.terms_method),
         "prior": {
@@ -62,6 +62,9 @@ def method_notes(result: Comparison) -> dict[str, Any]:
         },
         "seconds": round(result.seconds, 4),
     }
+    if result.sampled:  # the screen's sample; the CLI and exports analyse every sentence
+        notes["sample_per_outlet"] = result.sample
+    return notes
 
 
 # --- tidy rows (JSON and CSV) ---------------------------------------------------------------
@@ -78,8 +81,8 @@ def rows(result: Comparison) -> list[dict[str, Any]]:
                 **where,
                 "row": "summary",
                 "tone": col.tone.score,
-                "own_sentences": len(col.own),
-                "quoted_sentences": len(col.quoted),
+                "own_sentences": col.own_count,
+                "quoted_sentences": col.quoted_count,
                 "term_words": col.term_words,
             }
         )
@@ -171,7 +174,7 @@ def to_markdown(result: Comparison) -> str:
         )
         terms = ", ".join(f"{md(k.term)} ({k.z:.2f})" for k in col.terms[:5]) or "—"
         actors = ", ".join(f"{md(a)} ({n})" for a, n, _o in col.actors[:5]) or "—"
-        cells = [md(col.outlet), str(len(col.own)), str(len(col.quoted)), tone, terms, actors]
+        cells = [md(col.outlet), str(col.own_count), str(col.quoted_count), tone, terms, actors]
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import json
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from iraqtui.models import CorpusSentence, EventPassageRow, EventSummary, SentenceQuote
 from iraqtui.store.queries import fetch
@@ -147,18 +148,20 @@ def sentences_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Corpus
 def quotes_in(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[SentenceQuote]]:
     """Quotes starting in each of these sentences, with speaker and cited outlet."""
     out: dict[int, list[SentenceQuote]] = defaultdict(list)
-    for chunk in _chunks(list(ids)):
-        marks = ", ".join("?" for _ in chunk)
-        for r in fetch(
-            conn,
-            "SELECT q.sentence, q.kind, q.text, coalesce(a.name, q.speaker) AS speaker, "
-            "q.cited_outlet FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor "
-            f"WHERE q.sentence IN ({marks}) ORDER BY q.start",
-            chunk,
-        ):
-            out[int(r["sentence"])].append(
-                SentenceQuote(r["sentence"], r["kind"], r["text"], r["speaker"], r["cited_outlet"])
-            )
+    # Found through (source, start), the index quotes have: a quote starts inside the
+    # sentence it belongs to. `quotes.sentence` has no index (a scan of every quote per query).
+    for r in fetch(
+        conn,
+        "SELECT q.sentence, q.kind, q.text, coalesce(a.name, q.speaker) AS speaker, "
+        "q.cited_outlet FROM json_each(?) j JOIN sentences t ON t.id = j.value "
+        "JOIN quotes q ON q.source = t.source AND q.start >= t.start AND q.start < t.end "
+        "AND q.sentence = t.id LEFT JOIN actors a ON a.id = q.speaker_actor "
+        "ORDER BY q.source, q.start",
+        (json.dumps(list(ids)),),
+    ):
+        out[int(r["sentence"])].append(
+            SentenceQuote(r["sentence"], r["kind"], r["text"], r["speaker"], r["cited_outlet"])
+        )
     return out
 
 
@@ -218,14 +221,48 @@ def mentions_in(
 ) -> dict[int, list[tuple[str, str, int, int]]]:
     """Actor mentions in each sentence: (actor name, actor type, start, end) in file offsets."""
     out: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
-    for chunk in _chunks(list(ids)):
-        marks = ", ".join("?" for _ in chunk)
-        for sentence, name, kind, start, end in conn.execute(
-            "SELECT m.sentence, a.name, a.type, m.start, m.end FROM mentions m "
-            f"JOIN actors a ON a.id = m.actor WHERE m.sentence IN ({marks}) ORDER BY m.start",
-            chunk,
-        ):
-            out[int(sentence)].append((str(name), str(kind), int(start), int(end)))
+    # Through the (source, start) index: a mention lies inside its sentence.
+    for sentence, name, kind, start, end in conn.execute(
+        "SELECT m.sentence, a.name, a.type, m.start, m.end FROM json_each(?) j "
+        "JOIN sentences t ON t.id = j.value "
+        "JOIN mentions m ON m.source = t.source AND m.start >= t.start AND m.start < t.end "
+        "AND m.sentence = t.id JOIN actors a ON a.id = m.actor ORDER BY m.source, m.start",
+        (json.dumps(list(ids)),),
+    ):
+        out[int(sentence)].append((str(name), str(kind), int(start), int(end)))
+    return out
+
+
+Outline = tuple[int, str, str, int, str]  # sentence id, outlet, file, seq, voice
+_OUTLINE_COLUMNS = "t.id, coalesce(s.outlet, s.file), s.file, t.seq, t.voice"
+
+
+def event_sentence_outlines(conn: sqlite3.Connection, key: str) -> list[Outline]:
+    """(id, outlet, file, seq, voice) of the sentences assigned to an event, in outlet, file
+    and text order: what choosing a sample needs, without the text."""
+    rows = conn.execute(
+        f"SELECT DISTINCT {_OUTLINE_COLUMNS} FROM event_passages p "
+        "JOIN events e ON e.id = p.event JOIN sentences t ON t.id = p.sentence "
+        "JOIN sources s ON s.id = t.source WHERE e.key = ?",
+        (key,),
+    ).fetchall()
+    return _outlines(rows)
+
+
+def actor_sentence_outlines(conn: sqlite3.Connection, actor: str) -> list[Outline]:
+    """`event_sentence_outlines` for the body sentences that name the actor."""
+    rows = conn.execute(
+        f"SELECT DISTINCT {_OUTLINE_COLUMNS} FROM mentions m JOIN actors a ON a.id = m.actor "
+        "JOIN sentences t ON t.id = m.sentence JOIN sources s ON s.id = t.source "
+        "WHERE a.name = ? AND t.boilerplate = 0",
+        (actor,),
+    ).fetchall()
+    return _outlines(rows)
+
+
+def _outlines(rows: list[Any]) -> list[Outline]:
+    out = [(int(i), str(o), str(f), int(q), str(v)) for i, o, f, q, v in rows]
+    out.sort(key=lambda r: (r[1], r[2], r[3]))
     return out
 
 
@@ -250,6 +287,17 @@ def body_sentences(conn: sqlite3.Connection) -> list[CorpusSentence]:
     return [_sentence(r) for r in rows]
 
 
+def event_keys(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(key, label) of every event in date order (undated last), as `list_events` orders
+    them, without counting each event's sentences (seconds at a million paragraphs)."""
+    return [
+        (str(k), str(v))
+        for k, v in conn.execute(
+            "SELECT key, label FROM events ORDER BY date IS NULL, date, date_end, key"
+        )
+    ]
+
+
 def event_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(key, label) of every event."""
     return [(str(k), str(v)) for k, v in conn.execute("SELECT key, label FROM events")]
@@ -268,24 +316,58 @@ def actor_names(conn: sqlite3.Connection) -> dict[str, str]:
     return names
 
 
+# Background counts of the last database asked about, by stem (0: not in the index), with
+# the stamp they were read under. Counting a stem walks its whole doclist (100 ms for a
+# common one at a million paragraphs), so a comparison's ~1,000 stems took ~2 s every time.
+_BACKGROUND: dict[object, dict[str, int]] = {}
+_BACKGROUND_LOCK = threading.Lock()
+
+
 def background_counts(conn: sqlite3.Connection, stems: Iterable[str]) -> tuple[dict[str, int], int]:
     """How often each stem occurs in the whole database (the paragraph FTS index), and the
-    total number of indexed tokens: the background for the keyness prior."""
+    total number of indexed tokens: the background for the keyness prior. Counts are kept
+    for the process until the index changes (its row and token totals, or its newest
+    paragraph), so the next comparison reads only stems not seen before."""
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.iraqtui_vocab "
         "USING fts5vocab(main, paragraphs_fts, 'row')"
     )
-    counts: dict[str, int] = {}
+    stamp = _index_stamp(conn)
+    wanted = set(stems)
+    with _BACKGROUND_LOCK:
+        cached = _BACKGROUND.get(stamp, {}) if stamp is not None else {}
+        known = {stem: cached[stem] for stem in wanted if stem in cached}
+    missing = sorted(wanted - known.keys())
+    found = dict.fromkeys(missing, 0)
     # One query per chunk, not per stem: SQLite hands each IN value to fts5vocab as a term
     # lookup, so this stays a few index probes per stem however large the vocabulary.
-    for chunk in _chunks(sorted(set(stems))):
+    for chunk in _chunks(missing):
         marks = ", ".join("?" for _ in chunk)
         for term, cnt in conn.execute(
             f"SELECT term, cnt FROM temp.iraqtui_vocab WHERE term IN ({marks})", chunk
         ):
-            counts[str(term)] = int(cnt)
-    total = _total_tokens(conn)
-    return counts, total
+            found[str(term)] = int(cnt)
+    known.update(found)
+    if stamp is not None and found:
+        with _BACKGROUND_LOCK:
+            if stamp not in _BACKGROUND:
+                _BACKGROUND.clear()  # one database at a time
+                _BACKGROUND[stamp] = {}
+            _BACKGROUND[stamp].update(found)
+    counts = {stem: known[stem] for stem in wanted if known.get(stem)}
+    return counts, _total_tokens(conn)
+
+
+def _index_stamp(conn: sqlite3.Connection) -> object | None:
+    """What identifies the paragraph index's content: the database file, the index's
+    averages record (row and token totals) and the newest paragraph id (re-analysed
+    sources get new ids). None for a database without a file (nothing to key on)."""
+    path = next((str(r[2]) for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not path:
+        return None
+    row = conn.execute("SELECT block FROM paragraphs_fts_data WHERE id = 1").fetchone()
+    (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()
+    return (path, bytes(row[0]) if row and row[0] is not None else b"", int(top))
 
 
 def _total_tokens(conn: sqlite3.Connection) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -108,6 +109,7 @@ def outlets(conn: sqlite3.Connection) -> list[str]:
 # Ranked search reads this many more rows than asked for, so that a few boilerplate
 # paragraphs among the best-ranked can be dropped without running the query again.
 RANK_SLACK = 50
+_TOKENIZE = re.compile(r"""tokenize\s*=\s*(?:'((?:[^']|'')*)'|"((?:[^"]|"")*)")""", re.I)
 
 
 def search_paragraphs(
@@ -121,68 +123,135 @@ def search_paragraphs(
     """BM25-ranked paragraphs for an FTS5 MATCH expression (raises on a malformed one).
 
     Ranking every match is the cost (about a second for a common word at a million
-    paragraphs), so the ranking query is the raw one (MATCH, join on rowid, snippet, ORDER
-    BY rank) with nothing added per match: filtering boilerplate in SQL, or joining sources,
-    would cost for every match, not for the fifty shown. Boilerplate is dropped from a few
-    spare rows instead, and sources are looked up for the rows kept. Only when boilerplate
+    paragraphs), so the ranking query does nothing else: `bm25()` per match, kept in
+    SQLite's top-N sorter (`ORDER BY score LIMIT n` holds n rows), which is cheaper than
+    FTS5's own `ORDER BY rank` (that one sorts every match with its position lists).
+    Paragraphs and sources are read for the best rows (and, when boilerplate is among
+    them, for a few spare ones to replace it), and snippets are made for the rows kept
+    alone (`_snippets`). Only when boilerplate
     crowds out the best rows, or an outlet is given, do the filters join the ranking.
     """
     if outlet is None:
         wanted = limit if include_boilerplate else limit + RANK_SLACK
-        shown = [0]
-
-        def one_more_shown() -> int:
-            """Rows come in rank order: only the first `limit` kept ones need a snippet."""
-            shown[0] += 1
-            return int(shown[0] <= limit)
-
-        conn.create_function("iraqtui_one_more_shown", 0, one_more_shown)
-        ranked = fetch(
-            conn,
-            f"""
-            SELECT p.id, p.boilerplate, paragraphs_fts.rank AS rank,
-                   CASE WHEN p.boilerplate AND NOT ? THEN NULL
-                   WHEN iraqtui_one_more_shown() THEN
-                   snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) END AS snippet
-            FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid
-            WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT ?
-            """,
-            (include_boilerplate, match, wanted),
-        )
-        kept = [r for r in ranked if include_boilerplate or not r["boilerplate"]]
+        ranked = conn.execute(
+            "SELECT rowid, bm25(paragraphs_fts) AS score FROM paragraphs_fts "
+            "WHERE paragraphs_fts MATCH ? ORDER BY score, rowid LIMIT ?",
+            (match, wanted),
+        ).fetchall()
+        ids = [int(r[0]) for r in ranked]
+        rows = _paragraph_rows(conn, ids[:limit])
+        read = min(limit, len(ids))
+        while not include_boilerplate and read < len(ids):
+            shown = sum(1 for pid in ids[:read] if not rows[pid][8])
+            if shown >= limit:
+                break
+            # Spare rows, only as many as the boilerplate among the best needs (read
+            # after the ranking, each is a page or two the ranking did not touch).
+            more = ids[read : read + 2 * (limit - shown) + 4]
+            rows.update(_paragraph_rows(conn, more))
+            read += len(more)
+        kept = [
+            (int(pid), float(score))
+            for pid, score in ranked
+            if int(pid) in rows and (include_boilerplate or not rows[int(pid)][8])
+        ]
         if len(kept) >= limit or len(ranked) < wanted:
-            return _with_sources(conn, kept[:limit])
-    return _ranked_with_filters(conn, match, limit, outlet, include_boilerplate)
+            return _ranked_hits(conn, match, kept[:limit], rows)
+    where, params = _filters(match, outlet, include_boilerplate)
+    params.append(limit)
+    ranked = conn.execute(
+        f"""
+        SELECT p.id, bm25(paragraphs_fts) AS score
+        FROM paragraphs_fts
+        JOIN paragraphs p ON p.id = paragraphs_fts.rowid
+        JOIN sources s ON s.id = p.source
+        WHERE {" AND ".join(where)}
+        ORDER BY score, p.id LIMIT ?
+        """,
+        params,
+    ).fetchall()
+    kept = [(int(pid), float(score)) for pid, score in ranked]
+    return _ranked_hits(conn, match, kept, _paragraph_rows(conn, [pid for pid, _ in kept]))
 
 
-def _with_sources(conn: sqlite3.Connection, ranked: list[sqlite3.Row]) -> list[SearchHit]:
-    """SearchHits for ranked (id, rank, snippet) rows, with their source's columns."""
-    if not ranked:
-        return []
-    rows = fetch(
-        conn,
-        "SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end FROM paragraphs p "
-        "JOIN sources s ON s.id = p.source WHERE p.id IN (SELECT value FROM json_each(?))",
-        (json.dumps([r["id"] for r in ranked]),),
-    )
-    by_id = {int(r["id"]): r for r in rows}
+# (id, source, file, outlet, title, start, end, text, boilerplate) of a ranked paragraph
+_PageRow = tuple[int, int, str, str | None, str | None, int, int, str, int]
+
+
+def _paragraph_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _PageRow]:
+    """The paragraphs with these ids (text, boilerplate flag, offsets) and their source's
+    columns, by id: one query for the few rows a ranked page needs."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end, p.text, "
+        "p.boilerplate FROM paragraphs p JOIN sources s ON s.id = p.source "
+        "WHERE p.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    ).fetchall()
+    return {int(r[0]): r for r in rows}
+
+
+def _ranked_hits(
+    conn: sqlite3.Connection,
+    match: str,
+    ranked: list[tuple[int, float]],
+    rows: dict[int, _PageRow],
+) -> list[SearchHit]:
+    snippets = _snippets(conn, match, {pid: str(rows[pid][7]) for pid, _ in ranked})
     hits = []
-    for r in ranked:
-        p = by_id[int(r["id"])]
-        hits.append(
-            SearchHit(
-                p["id"],
-                p["source"],
-                p["file"],
-                p["outlet"],
-                p["title"],
-                p["start"],
-                p["end"],
-                r["snippet"],
-                r["rank"],
-            )
-        )
+    for pid, score in ranked:
+        p_id, source, file, outlet, title, start, end, text, _boilerplate = rows[pid]
+        snippet = snippets.get(pid) or _opening(str(text))
+        hits.append(SearchHit(p_id, source, file, outlet, title, start, end, snippet, score))
     return hits
+
+
+def _snippets(conn: sqlite3.Connection, match: str, texts: dict[int, str]) -> dict[int, str]:
+    """FTS5's own `snippet()` for a page of paragraphs, made on a throwaway in-memory index
+    of those paragraphs alone, with the database's tokenizer.
+
+    A snippet depends only on the paragraph and the query, so this gives the very snippets
+    the big index would, in about a millisecond. Asking the big index instead costs either
+    a snippet per match ranked (in the ranking query) or, per row, a MATCH restricted to
+    one rowid, which re-expands the query each time (60 ms for a page of `negoti*`).
+    """
+    if not texts:
+        return {}
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.execute(f"CREATE VIRTUAL TABLE page USING fts5(text{_tokenize_option(conn)})")
+        mem.executemany("INSERT INTO page (rowid, text) VALUES (?, ?)", texts.items())
+        return {
+            int(rowid): str(snippet)
+            for rowid, snippet in mem.execute(
+                f"SELECT rowid, snippet(page, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) "
+                "FROM page WHERE page MATCH ?",
+                (match,),
+            )
+        }
+    except sqlite3.OperationalError:
+        return {}  # the big index accepted the query; a page without snippets still shows
+    finally:
+        mem.close()
+
+
+def _tokenize_option(conn: sqlite3.Connection) -> str:
+    """`, tokenize='…'` as the paragraph index was made (empty for FTS5's default)."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'paragraphs_fts'"
+    ).fetchone()
+    found = _TOKENIZE.search(str(row[0])) if row else None
+    if found is None:
+        return ""
+    value = found.group(1) if found.group(1) is not None else found.group(2).replace('""', '"')
+    return ", tokenize='" + value.replace("''", "'").replace("'", "''") + "'"
+
+
+def _opening(text: str, words: int = 24) -> str:
+    """The first words of a paragraph, where no snippet could be made."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def first_paragraphs(
@@ -217,32 +286,6 @@ def first_paragraphs(
         params,
     )
     return [_hit(r) for r in rows[:limit]], len(rows) <= limit
-
-
-def _ranked_with_filters(
-    conn: sqlite3.Connection,
-    match: str,
-    limit: int,
-    outlet: str | None,
-    include_boilerplate: bool,
-) -> list[SearchHit]:
-    where, params = _filters(match, outlet, include_boilerplate)
-    params.append(limit)
-    rows = fetch(
-        conn,
-        f"""
-        SELECT p.id, p.source, s.file, s.outlet, s.title, p.start, p.end,
-               snippet(paragraphs_fts, 0, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 24) AS snippet,
-               paragraphs_fts.rank AS rank
-        FROM paragraphs_fts
-        JOIN paragraphs p ON p.id = paragraphs_fts.rowid
-        JOIN sources s ON s.id = p.source
-        WHERE {" AND ".join(where)}
-        ORDER BY rank LIMIT ?
-        """,
-        params,
-    )
-    return [_hit(r) for r in rows]
 
 
 def _filters(

@@ -19,7 +19,9 @@ from iraqtui.tui.widgets.compare_column import CompareColumn
 from iraqtui.tui.workers import fetch
 
 if TYPE_CHECKING:
-    from iraqtui.analysis.compare import OutletColumn
+    import sqlite3
+
+    from iraqtui.analysis.compare import Comparison, OutletColumn
     from iraqtui.tui.data import CompareData
 
 MIN_COLUMN = 36  # cells: narrower columns would wrap every few words
@@ -60,9 +62,7 @@ class CompareScreen(Guarded, Screen[None]):
         self.load()
 
     def load(self) -> None:
-        from iraqtui.tui.data import load_compare
-
-        job = partial(load_compare, kind=self.kind, key=self.key)
+        job = partial(load_sampled, kind=self.kind, key=self.key)
         fetch(self, job, self._loaded, group="compare", what=f"comparing {self.key}")
 
     async def _loaded(self, data: CompareData) -> None:
@@ -172,12 +172,23 @@ class CompareScreen(Guarded, Screen[None]):
         self.load()
 
     def action_export(self) -> None:
+        if self.data is None:
+            return
+        comparison = self.data.comparison
+        if not comparison.sampled:
+            self._export(comparison)
+            return
+        # Exports are for papers: every sentence, so the sample shown is not what is written.
+        from iraqtui.analysis.compare import characterise
+
+        self.notify("Comparing every sentence for the export…", timeout=3)
+        job = partial(characterise, target=comparison.target)
+        fetch(self, job, self._export, group="compare-export", what="comparing for export")
+
+    def _export(self, comparison: Comparison) -> None:
         from iraqtui.tui.screens.export import ExportScreen
 
-        if self.data is not None:
-            self.app.push_screen(
-                ExportScreen(comparison=self.data.comparison, quoted=self.quoted_shown)
-            )
+        self.app.push_screen(ExportScreen(comparison=comparison, quoted=self.quoted_shown))
 
     @on(CompareColumn.Scrolled)
     def _scrolled(self, event: CompareColumn.Scrolled) -> None:
@@ -190,3 +201,28 @@ class CompareScreen(Guarded, Screen[None]):
     def _open(self, event: CompareColumn.OpenSentence) -> None:
         s = event.item.sentence
         self.app.open_in_reader(s.source, offset=s.start)  # type: ignore[attr-defined]
+
+
+def load_sampled(conn: sqlite3.Connection, kind: str, key: str) -> CompareData:
+    """What the screen shows (as `data.load_compare`), bounded for large events: an outlet
+    with more than SCREEN_SAMPLE sentences is shown and characterised by an evenly spaced
+    sample of them (its columns say so), and events are listed without counting their
+    sentences. Runs in the screen's worker."""
+    from iraqtui.analysis.compare import SCREEN_SAMPLE, Target, characterise
+    from iraqtui.errors import UnknownName
+    from iraqtui.store.app_queries import all_outlets
+    from iraqtui.store.event_queries import event_keys
+    from iraqtui.tui.data import CompareData
+
+    events = event_keys(conn)
+    if kind == "event":
+        label = dict(events).get(key)
+        if label is None:
+            raise UnknownName(f"no event with key {key!r}")
+        target = Target("event", key, label)
+    else:
+        target = Target("actor", key, key)
+    comparison = characterise(conn, target, sample=SCREEN_SAMPLE)
+    shown = {c.outlet for c in comparison.columns}
+    missing = tuple(o for o in all_outlets(conn) if o not in shown)
+    return CompareData(comparison, missing, tuple(k for k, _label in events))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import rich.cells
 from rich._wrap import divide_line
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
@@ -68,10 +69,20 @@ def summary_content(column: OutletColumn) -> Content:
         Content.styled(one_line(column.outlet, 60), "bold reverse"),
         Content.styled(", ".join(one_line(f, 30) for f in column.files), MUTED),
         Content(
-            f"{len(column.own)} own · {len(column.quoted)} quoted · tone {score} "
+            f"{column.own_count} own · {column.quoted_count} quoted · tone {score} "
             f"({tone.positive}+ {tone.negative}− over {tone.sentences})"
         ),
     ]
+    if column.sampled_from is not None:
+        analysed = len(column.own) + len(column.quoted)
+        total = column.own_count + column.quoted_count
+        lines.append(
+            Content.styled(
+                f"sample: {analysed} of {total} sentences, evenly spaced; the figures and "
+                "sentences here rest on it (export: all)",
+                "$text-warning",
+            )
+        )
     if column.terms:
         terms = ", ".join(f"{one_line(t.term)} {t.count} (z {t.z:.1f})" for t in column.terms[:8])
         lines.append(Content.assemble(("terms: ", "bold"), clean(terms)))
@@ -105,6 +116,8 @@ def line_count(text: str, width: int) -> int:
     spaces (nearly all) is measured a line at a time; anything else word by word."""
     if _single_cells is None or not _single_cells(text):
         return len(divide_line(text, width, fold=True)) + 1
+    if len(text) <= width:  # labels, short sentences: one line, nothing to find
+        return 1
     if _OTHER_SPACE.search(text) or text.startswith(" "):
         return _count_by_word(text, width)
     return _count_by_line(text, width)
@@ -207,7 +220,21 @@ class Block:
                 self._content = Content(self.text)
         return self._content
 
-    def height(self, width: int) -> int:
+    def height(self, width: int, labels: dict[str, int] | None = None) -> int:
+        """Lines at `width`; `labels` keeps the label heights of one layout (a column's
+        labels are nearly all alike: "● own voice")."""
+        if self._content is None and self.label is not None:
+            # The label line and the text as `plain` joins them, without joining them.
+            label = self.label[0]
+            above = labels.get(label) if labels is not None else None
+            if above is None:
+                above = line_count(label, width)
+                if labels is not None:
+                    labels[label] = above
+            text = self.text
+            return above + (
+                wrapped_height(text, width) if "\n" in text else line_count(text, width)
+            )
         return wrapped_height(self.plain, width)
 
 
@@ -249,6 +276,7 @@ class CompareColumn(Guarded, ScrollView, can_focus=True):
         self._item_blocks: list[int] = []  # index into `_shown` of each item
         self._strips: dict[tuple[int, int, bool], list[Strip]] = {}
         self._width = 0
+        self._paint: tuple[int, Style] | None = None  # width and base style while painting
         self.cursor = -1  # index into `items`
         self.set_column(column, outlet, note, quoted=quoted)
 
@@ -317,10 +345,11 @@ class CompareColumn(Guarded, ScrollView, can_focus=True):
         if width <= 0:  # not laid out yet: `on_resize` comes back here
             return
         tops: list[int] = []
+        labels: dict[str, int] = {}
         y = 0
         for block in self._shown:
             tops.append(y)
-            y += block.height(width) + GAP
+            y += block.height(width, labels) + GAP
         self._tops = tops
         self.virtual_size = Size(width, max(0, y - GAP))
         self.refresh()
@@ -341,11 +370,19 @@ class CompareColumn(Guarded, ScrollView, can_focus=True):
             self._strips[key] = strips
         return strips
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line needs, worked out once per paint rather than once per line
+        # (`rich_style` walks the ancestors for the background).
+        self._paint = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, base = self._paint or (self.scrollable_content_region.width, self.rich_style)
         line = int(self.scroll_offset.y) + y
         index = bisect.bisect_right(self._tops, line) - 1
-        base = self.rich_style
         if index < 0:
             return Strip.blank(width, base)
         strips = self._block_lines(index)
