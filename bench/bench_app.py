@@ -1,6 +1,7 @@
 """Benchmark the app: first paint against a minimal Textual app, and keystroke-to-screen times.
 
 Run: python bench/bench_app.py [--runs 7] [--quotes 100000] [--rows 100000]
+     python bench/bench_app.py --rss DB   # the app's peak memory on a large database
 
 - First frame: each app runs in a child process started the same way (runs interleaved)
   (`python bench_app.py --child KIND DB`), headless; the parent stamps the time just before
@@ -15,7 +16,10 @@ Run: python bench/bench_app.py [--runs 7] [--quotes 100000] [--rows 100000]
   shown (the analysis runs in a worker in between), and from `j` (next sentence) to the
   refresh after the cursor moves, on the seeds; and a synthetic event of 1,000 sentences over
   8 outlets handed straight to the screen: built on a fresh screen, and rebuilt in place.
-- Lists: from the `4` action to the refresh showing the padded Quotes list.
+- Lists: from the `4` action to the refresh showing the first window of the padded Quotes
+  list (its rows are fetched from the database a window at a time).
+- `--rss DB`: peak RSS of the app on DB once its lists are loaded and the Quotes list has
+  drawn rows, against a minimal Textual app's, each in a child process.
 The pilot's own cost per key press (~40 ms here) is not in these figures.
 A benchmark, not a test: it asserts nothing. Medians of `--runs` runs; CPU speed here swings,
 so read each figure beside its anchor.
@@ -73,6 +77,60 @@ def child(kind: str, db: str) -> None:
     MainScreen.on_mount = on_mount  # type: ignore[method-assign]
     MainScreen._build = built  # type: ignore[method-assign]
     IraqApp(Path(db), bundled_seeds_dir()).run(headless=True)
+
+
+def rss_child(db: str) -> None:
+    """In the child: the app on DB until its lists are loaded and the Quotes list (section 4)
+    has drawn its first window, then quit; prints how long the lists took."""
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.tui.app import IraqApp
+    from iraqtui.tui.screens.main import MainScreen
+
+    started = time.perf_counter()
+    loaded = MainScreen._lists_loaded
+    fetched = MainScreen._window_fetched
+
+    def on_loaded(self: MainScreen, *args: object) -> None:
+        loaded(self, *args)  # type: ignore[arg-type]
+        print(f"LISTS {time.perf_counter() - started:.3f}", flush=True)
+        self.action_section("quotes")
+        self.sidebar.rows.action_jump(-1)  # the last rows: a window fetched on demand
+
+    def on_window(self: MainScreen, *args: object) -> None:
+        fetched(self, *args)  # type: ignore[arg-type]
+        print(f"QUOTES {time.perf_counter() - started:.3f}", flush=True)
+        self.app.exit()
+
+    MainScreen._lists_loaded = on_loaded  # type: ignore[method-assign]
+    MainScreen._window_fetched = on_window  # type: ignore[method-assign]
+    IraqApp(Path(db), bundled_seeds_dir()).run(headless=True)
+
+
+def rss(db: Path) -> None:
+    """Peak RSS (VmHWM) of the app on DB, lists loaded and quotes shown, beside a minimal
+    Textual app's (the anchor), both children started the same way."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure import run_child
+
+    anchor = run_child([sys.executable, __file__, "--child", "minimal", str(db)], timeout=120)
+    ours = run_child([sys.executable, __file__, "--child", "rss", str(db)], timeout=900)
+    times = dict(
+        line.split()[:2]
+        for line in ours.stdout.splitlines()
+        if line.split()[:1] in (["LISTS"], ["QUOTES"])
+    )
+    print(f"{'peak RSS, minimal Textual app (anchor)':<58} {anchor.peak_process_mb:8.0f} MB")
+    ratio = ours.peak_process_mb / anchor.peak_process_mb
+    print(
+        f"{'peak RSS, iraqtui lists loaded, quotes shown':<58} {ours.peak_process_mb:8.0f} MB"
+        f"  {ratio:.1f}x anchor (goal 250 MB)"
+    )
+    print(
+        f"  lists loaded after {times.get('LISTS', '?')} s, quotes drawn after "
+        f"{times.get('QUOTES', '?')} s; {db}"
+    )
+    if ours.stderr.strip():
+        print(ours.stderr[-500:])
 
 
 def stamp(app: object, done: bool = True, what: str = "FRAME") -> None:
@@ -340,13 +398,18 @@ async def columns_laid_out(screen: object) -> None:
 
 
 async def list_ready(db: Path) -> float:
+    """From `4` to the refresh that shows quote rows (the list holds ids; its rows come from
+    the database a window at a time, the first one with the lists)."""
     from iraqtui.config import bundled_seeds_dir
     from iraqtui.tui.app import IraqApp
     from iraqtui.tui.screens.main import MainScreen
     from iraqtui.tui.widgets.row_list import RowList
 
     watch = Stopwatch()
+    # Stopped after the refresh that follows the key, and again after a window of rows
+    # arrives if one had to be fetched (the first window is fetched with the lists).
     hook(MainScreen, "action_section", before=watch.start, after=watch.stop_after_refresh)
+    hook(MainScreen, "_window_fetched", after=watch.stop_after_refresh)
     app = IraqApp(db, bundled_seeds_dir())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, rounds=5)
@@ -372,9 +435,17 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--quotes", type=int, default=100_000, help="synthetic quotes added")
+    parser.add_argument("--rss", type=Path, metavar="DB", help="only the app's memory on DB")
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        kind, db = args.child
+        if kind == "rss":
+            rss_child(db)
+        else:
+            child(kind, db)
+        return
+    if args.rss:
+        rss(args.rss)
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -183,3 +183,84 @@ def test_damaged_or_foreign_file_is_refused_and_never_touched(
         assert code == 1, (args, out[-500:], err[-500:])
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("iraqtui: error: "), (args, lines)
+
+
+# The real app, headless, on the database: what it shows at start and after a save attempt.
+APP_ON = """
+import asyncio, json, sys
+from pathlib import Path
+from iraqtui.config import bundled_seeds_dir
+from iraqtui.tui.app import IraqApp
+
+async def main(db):
+    app = IraqApp(Path(db), bundled_seeds_dir())
+    out = {}
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        async def settle():
+            for _ in range(4):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.pause(0.05)
+        def screen():
+            return "\\n".join(s.text for s in app.screen._compositor.render_strips())
+        await settle()
+        out["screen"] = screen()
+        out["notifications"] = [n.message for n in app._notifications]
+        await pilot.press("enter")  # open the first source
+        await settle()
+        await pilot.press("a")
+        await pilot.pause()
+        rows = app.screen.query_one("#annotate-choices")
+        rows.cursor = next(
+            i for i, r in enumerate(rows.rows) if r.text.startswith("note on this sentence")
+        )
+        await pilot.press("enter", *"mine", "enter")
+        await settle()
+        out["after_save"] = screen()
+        out["errors"] = app.errors
+    print("RESULT " + json.dumps(out))
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("folder_writable", [True, False], ids=["file-ro", "folder-ro"])
+def test_the_app_on_a_read_only_database_says_so_and_saves_nothing(
+    seeds_db_path: Path, tmp_path: Path, folder_writable: bool
+) -> None:
+    import json
+
+    prefix = _unprivileged()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "seeds.db"
+    shutil.copy(seeds_db_path, db)
+    db.chmod(0o444)
+    if not folder_writable:
+        folder.chmod(0o555)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", APP_ON, str(db)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "NO_COLOR": "1", "IRAQTUI_KEYS": str(tmp_path / "none.toml")},
+        )
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    seen = json.loads(line.removeprefix("RESULT "))
+    assert "read-only" in seen["screen"].splitlines()[0]  # the header says so, all along
+    assert "5 sources" in seen["screen"]  # and the lists are there to read
+    told = seen["notifications"]
+    assert any("read-only" in n and "cannot be saved" in n for n in told), told
+    # The save is refused in one line, in place; no error, no traceback, nothing written.
+    assert "read-only: annotations and corrections cannot be saved" in seen["after_save"]
+    assert seen["errors"] == []
+    assert "Traceback" not in done.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from iraqtui.cli import main as cli_main
 from iraqtui.tui.screens.annotate import AnnotateScreen
 from iraqtui.tui.screens.annotations import AnnotationsScreen
@@ -94,3 +96,62 @@ async def test_annotation_survives_a_rebuild(app_db: Path) -> None:
         await pilot.press("enter")  # back to the annotated sentence
         await settle(pilot)
         assert reader.sentence is not None and reader.sentence.text.strip() == SENTENCE
+
+
+async def test_on_a_read_only_database_nothing_is_saved_or_deleted(app_db: Path) -> None:
+    """What the app does once it knows the file is read-only (how it finds out, as a user
+    without root, is tested in tests/reliability/test_concurrent_and_damaged.py)."""
+    read_only = "The database is read-only: annotations and corrections cannot be saved."
+    app = make_app(app_db)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await open_hot_air_truce(pilot)
+        await pilot.press("a")
+        await choose(pilot, "note on this sentence")
+        await type_text(pilot, "kept")
+        await pilot.press("enter")
+        await settle(pilot)
+        app.read_only = True
+        await pilot.press("a")
+        assert read_only in str(app.screen.query_one("#annotate-prompt").render())
+        await choose(pilot, "note on this sentence")
+        await type_text(pilot, "refused")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotateScreen)  # in place, told why
+        assert read_only in str(app.screen.query_one("#annotate-prompt").render())
+        await pilot.press("escape", "escape", "A")
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotationsScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert any(n.message == read_only for n in app._notifications)
+        assert app.errors == []
+    with sqlite3.connect(app_db) as conn:
+        values = [v for (v,) in conn.execute("SELECT value FROM annotations")]
+    assert values == ["kept"]
+
+
+async def test_a_save_refused_by_sqlite_is_said_in_words(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file turned read-only (or another program held the lock too long) after the app
+    had started: one sentence, not `OperationalError: attempt to write a readonly database`."""
+    from iraqtui.tui import data
+
+    def refused(*args: object, **kwargs: object) -> int:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(data, "save_note", refused)
+    app = make_app(app_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_hot_air_truce(pilot)
+        await pilot.press("a")
+        await choose(pilot, "note on this sentence")
+        await type_text(pilot, "lost")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.errors == [
+        "saving: the database is read-only, so annotations and corrections cannot be saved"
+    ]

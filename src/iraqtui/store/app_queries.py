@@ -7,8 +7,9 @@ quote_queries, event_queries, annotations) offers the same thing, the app uses t
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iraqtui.models import ParagraphRow, SentenceRow, SourceSummary
@@ -88,6 +89,51 @@ def quote_rows(conn: sqlite3.Connection, *, include_terms: bool = False) -> list
         "ORDER BY s.published, q.source, q.start",
     )
     return [_quote(r) for r in rows]
+
+
+_QUOTE_LIST = "FROM quotes q JOIN sources s ON s.id = q.source WHERE q.kind != 'term'"
+_QUOTE_LIST_ORDER = "ORDER BY s.published, q.source, q.start"
+
+
+def quote_list_ids(conn: sqlite3.Connection, needle: str = "") -> array[int]:
+    """The ids of the Quotes list in its order (8 bytes a quote, not a row object), only
+    those whose text or speaker (else reporting outlet) contains `needle`, any case."""
+    folded = needle.casefold().strip()
+    if not folded:
+        rows = conn.execute(f"SELECT q.id {_QUOTE_LIST} {_QUOTE_LIST_ORDER}")
+    else:
+        # lower() folds ASCII only; a needle beyond ASCII is matched by Python's casefold.
+        fold = "lower"
+        if not folded.isascii():
+            conn.create_function("py_casefold", 1, _casefold, deterministic=True)
+            fold = "py_casefold"
+        who = "coalesce(q.speaker, q.cited_outlet, '?')"
+        rows = conn.execute(
+            f"SELECT q.id {_QUOTE_LIST} AND (instr({fold}(q.text), ?) OR instr({fold}({who}), ?)) "
+            f"{_QUOTE_LIST_ORDER}",
+            (folded, folded),
+        )
+    return array("q", (int(r[0]) for r in rows))
+
+
+def _casefold(value: object) -> str | None:
+    return None if value is None else str(value).casefold()
+
+
+def quotes_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[QuoteRow | None]:
+    """The quotes with these ids, in the same order; None for one that is gone."""
+    found: dict[int, QuoteRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for r in fetch(
+            conn,
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN sources s ON s.id = q.source "
+            f"WHERE q.id IN ({marks})",
+            chunk,
+        ):
+            found[int(r["id"])] = _quote(r)
+    return [found.get(i) for i in ids]
 
 
 def quote_by_id(conn: sqlite3.Connection, quote_id: int) -> QuoteRow | None:
@@ -171,6 +217,29 @@ def sentence_at(conn: sqlite3.Connection, source_id: int, offset: int) -> Senten
     """The sentence of a source that contains (or first follows) a character offset."""
     rows = [s for s in sentences_of(conn, source_id) if s.end > offset]
     return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class CorpusStamp:
+    """What the sidebar lists were built from, cheap to read: it changes when ingest adds,
+    re-analyses or removes a source (new derived rows take ids above the old maximum)."""
+
+    sources: int
+    top_ids: tuple[int, ...]  # max(id) of sources, paragraphs, sentences, quotes, mentions
+    actors: int
+    events: int
+
+
+def corpus_stamp(conn: sqlite3.Connection) -> CorpusStamp:
+    """Counts and newest row ids, all answered from an index or the end of a b-tree."""
+    (sources,) = conn.execute("SELECT count(*) FROM sources").fetchone()
+    tops = tuple(
+        int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+        for table in ("sources", "paragraphs", "sentences", "quotes", "mentions")
+    )
+    (actors,) = conn.execute("SELECT count(*) FROM actors").fetchone()
+    (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
+    return CorpusStamp(int(sources), tops, int(actors), int(events))
 
 
 def all_outlets(conn: sqlite3.Connection) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -53,16 +52,15 @@ def _connect_readonly(target: Path) -> sqlite3.Connection:
 
 
 def _writable(path: Path) -> bool:
-    """Whether this process can write `path` (asked of the OS, so it holds for root too)."""
+    """Whether this process can write `path` (asked of the OS, so it holds for root too).
+
+    A database file is asked about with access(2), never opened: closing any descriptor of
+    the file drops every POSIX lock this process holds on it, including the locks of its
+    open SQLite connections, and another process could then write over their transactions.
+    """
     if path.is_dir():
         return os.access(path, os.W_OK | os.X_OK, effective_ids=True) and _probe_dir(path)
-    try:
-        handle = os.open(path, os.O_RDWR)
-    except OSError as exc:
-        # Anything but a permission problem is for SQLite to report when it opens the file.
-        return exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS)
-    os.close(handle)
-    return True
+    return os.access(path, os.W_OK, effective_ids=True)
 
 
 def _probe_dir(path: Path) -> bool:

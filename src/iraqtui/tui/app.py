@@ -38,6 +38,7 @@ class IraqApp(Guarded, App[None]):
         self.db_path = db_path
         self.seeds_dir = seeds_dir
         self.errors: list[str] = []  # every error shown to the user, for tests and logs
+        self.read_only = False  # the database file cannot be written: nothing can be saved
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._load_keymap)  # not needed for the first frame
@@ -72,13 +73,10 @@ class IraqApp(Guarded, App[None]):
         self.report_error(message.what, message.error)
 
     def report_error(self, what: str, error: BaseException) -> None:
-        from iraqtui.errors import IraqtuiError
         from iraqtui.textsafe import one_line
+        from iraqtui.tui.workers import describe_error
 
-        detail = (
-            str(error) if isinstance(error, IraqtuiError) else f"{type(error).__name__}: {error}"
-        )
-        message = one_line(f"{what}: {detail}", 300)
+        message = one_line(f"{what}: {describe_error(error)}", 300)
         self.errors.append(message)
         if len(self.errors) <= MAX_NOTIFIED_ERRORS:  # a bug that repeats must not flood
             self.notify(message, severity="error", markup=False, timeout=8)

@@ -4,7 +4,8 @@ query or analysis, return plain models. Textual-free, so it can be tested and ti
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from iraqtui.models import (
     SourceSummary,
 )
 from iraqtui.store import app_queries
-from iraqtui.store.app_queries import QuoteRow, ReaderDoc
+from iraqtui.store.app_queries import CorpusStamp, QuoteRow, ReaderDoc
 
 if TYPE_CHECKING:
     from iraqtui.analysis.compare import Comparison
@@ -50,20 +51,88 @@ class Lists:
     sources: tuple[SourceSummary, ...]
     actors: tuple[ActorSummary, ...]
     events: tuple[EventSummary, ...]
-    quotes: tuple[QuoteRow, ...]
+    quotes: Sequence[int]  # ids in list order: the rows are fetched a window at a time
+    stamp: CorpusStamp  # what they were read from, to tell when the corpus has changed
 
 
 def load_lists(conn: sqlite3.Connection) -> Lists:
+    """All four lists from one snapshot (a read transaction), with the stamp of that snapshot."""
     from iraqtui.store.actor_queries import actor_summaries
     from iraqtui.store.event_queries import list_events
     from iraqtui.store.queries import source_summaries
 
-    return Lists(
-        tuple(source_summaries(conn)),
-        tuple(actor_summaries(conn, include_unmentioned=True)),
-        tuple(list_events(conn)),
-        tuple(app_queries.quote_rows(conn)),
-    )
+    in_transaction = conn.in_transaction
+    if not in_transaction:
+        conn.execute("BEGIN")  # a concurrent ingest's commits cannot split the lists
+    try:
+        return Lists(
+            tuple(source_summaries(conn)),
+            tuple(actor_summaries(conn, include_unmentioned=True)),
+            tuple(list_events(conn)),
+            app_queries.quote_list_ids(conn),
+            app_queries.corpus_stamp(conn),
+        )
+    finally:
+        if not in_transaction:
+            conn.rollback()
+
+
+class CorpusWatch:
+    """Tells cheaply whether another connection (an `iraqtui ingest`) changed the corpus.
+
+    One long-lived connection asks `PRAGMA data_version`, which changes only when some other
+    connection commits; only then is the corpus stamp read. Called from thread workers, one
+    at a time (the lock), so the connection is never used by two threads at once.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    def poll(self) -> CorpusStamp | None:
+        """The corpus stamp if anything was committed since the last poll, else None."""
+        from iraqtui.store.db import connect
+
+        with self._lock:
+            if self._conn is None:
+                if not self.db_path.is_file():  # connecting would create an empty database
+                    return None
+                self._conn = connect(self.db_path)
+            (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+            if version == self._version:
+                return None
+            self._version = int(version)
+            return app_queries.corpus_stamp(self._conn)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def change_note(before: CorpusStamp, after: CorpusStamp) -> str:
+    """One line telling the user what another program's ingest changed."""
+    added = after.sources - before.sources
+    if added > 0:
+        what = f"{added} new source{'s' if added != 1 else ''}"
+    elif added < 0:
+        what = f"{-added} source{'s' if added != -1 else ''} removed"
+    else:
+        what = "the corpus changed"
+    return f"{what} (now {after.sources}): the lists are updated"
+
+
+def load_quote_list(conn: sqlite3.Connection, needle: str = "") -> Sequence[int]:
+    """The ids of the Quotes list, those matching `needle` when one is given."""
+    return app_queries.quote_list_ids(conn, needle)
+
+
+def load_quotes(conn: sqlite3.Connection, ids: Sequence[int]) -> list[QuoteRow | None]:
+    """A window of the Quotes list (None where a quote is gone since the ids were read)."""
+    return app_queries.quotes_by_ids(conn, ids)
 
 
 def load_reader(conn: sqlite3.Connection, source_id: int) -> ReaderDoc | None:

@@ -20,7 +20,9 @@ from iraqtui.store.app_queries import ReaderDoc
 from iraqtui.textsafe import one_line
 from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
-from iraqtui.tui.workers import fetch
+from iraqtui.tui.workers import app_of, fetch
+
+READ_ONLY = "The database is read-only: annotations and corrections cannot be saved."
 
 VOICES = ("own", "quoted", "speech")
 
@@ -165,6 +167,10 @@ class AnnotateScreen(Guarded, ModalScreen[bool]):
         rows = self.query_one("#annotate-choices", RowList)
         rows.set_rows([Row.of(c.label, c) for c in self.choices])
         self.query_one("#annotate-value", Input).display = False
+        if app_of(self).read_only:
+            self.query_one("#annotate-prompt", Static).update(
+                Content.styled(READ_ONLY, "$text-warning")
+            )
         rows.focus()
 
     @on(RowList.Selected, "#annotate-choices")
@@ -200,6 +206,11 @@ class AnnotateScreen(Guarded, ModalScreen[bool]):
                 Content.styled(
                     f"The voice must be one of: {', '.join(VOICES)}.", "bold $text-warning"
                 )
+            )
+            return
+        if app_of(self).read_only:
+            self.query_one("#annotate-prompt", Static).update(
+                Content.styled(READ_ONLY, "bold $text-warning")
             )
             return
         fetch(

@@ -17,7 +17,7 @@ from iraqtui.store.app_queries import AnnotationRow
 from iraqtui.textsafe import one_line
 from iraqtui.tui.guard import Guarded
 from iraqtui.tui.widgets.row_list import Row, RowList
-from iraqtui.tui.workers import fetch
+from iraqtui.tui.workers import app_of, fetch
 
 
 def load(conn: sqlite3.Connection) -> tuple[list[AnnotationRow], dict[str, int]]:
@@ -77,7 +77,11 @@ class AnnotationsScreen(Guarded, Screen[None]):
 
     def action_delete(self) -> None:
         row = self.query_one(RowList).current
-        if row is not None and isinstance(row.key, AnnotationRow):
+        if row is not None and app_of(self).read_only:
+            from iraqtui.tui.screens.annotate import READ_ONLY
+
+            self.notify(READ_ONLY, severity="warning", markup=False)
+        elif row is not None and isinstance(row.key, AnnotationRow):
             job = partial(remove, annotation_id=row.key.id)
             fetch(self, job, self._deleted, group="annotations-delete", what="deleting")
 

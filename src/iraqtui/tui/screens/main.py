@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -10,39 +9,22 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from iraqtui.tui.guard import Guarded
+from iraqtui.tui.screens.lists import ListsScreen
 from iraqtui.tui.sections import SECTIONS
 
 if TYPE_CHECKING:
-    from iraqtui.store.app_queries import ReaderDoc
-    from iraqtui.tui.data import Lists
+    from iraqtui.store.app_queries import QuoteRow, ReaderDoc
     from iraqtui.tui.widgets.detail import DetailPane
     from iraqtui.tui.widgets.reader import Reader
-    from iraqtui.tui.widgets.row_list import Row, RowList
-    from iraqtui.tui.widgets.sidebar import Sidebar
+    from iraqtui.tui.widgets.row_list import RowList
 
 NARROW = 110  # below this many columns the detail pane sits under the reader
 
 
-def load_sidebar(conn: sqlite3.Connection) -> tuple[Lists, dict[str, list[Row]]]:
-    """In the worker thread: the four lists and their rows, so the UI thread only swaps them."""
-    from iraqtui.tui.data import load_lists
-    from iraqtui.tui.widgets import sidebar as sb
-
-    lists = load_lists(conn)
-    rows = {
-        "sources": [sb.source_row(s) for s in lists.sources],
-        "actors": sb.actor_rows(lists.actors),
-        "events": [sb.event_row(e) for e in lists.events],
-        "quotes": [sb.quote_row(q) for q in lists.quotes],
-    }
-    return lists, rows
-
-
-class MainScreen(Guarded, Screen[None]):
+class MainScreen(Guarded, ListsScreen):
     """The first frame is one line of text; the panes are composed right after it is on
     screen, so the app paints about as soon as a bare Textual app would."""
 
@@ -64,7 +46,6 @@ class MainScreen(Guarded, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.lists: Lists | None = None
         self.query_text = ""
         self.built = False  # the panes are mounted (right after the first frame)
 
@@ -112,71 +93,10 @@ class MainScreen(Guarded, Screen[None]):
         return self.built  # no pane to act on before they are composed
 
     @property
-    def sidebar(self) -> Sidebar:
-        from iraqtui.tui.widgets.sidebar import Sidebar
-
-        return self.query_one("#sidebar", Sidebar)
-
-    @property
-    def reader(self) -> Reader:
-        from iraqtui.tui.widgets.reader import Reader
-
-        return self.query_one("#reader", Reader)
-
-    @property
     def detail(self) -> DetailPane:
         from iraqtui.tui.widgets.detail import DetailPane
 
         return self.query_one("#detail", DetailPane)
-
-    # --- startup ----------------------------------------------------------------------------
-
-    def _prepare(self) -> None:
-        from iraqtui.tui.startup import prepare_database
-        from iraqtui.tui.workers import app_of
-
-        self.run_worker(
-            partial(prepare_database, app_of(self), self),
-            thread=True,
-            group="startup",
-            exit_on_error=False,
-            name="prepare",
-        )
-
-    def show_progress(self, done: int, total: int, label: str) -> None:
-        self.query_one("#building").display = True
-        self.query_one("#building-label", Static).update(Content(label))
-        from textual.widgets import ProgressBar
-
-        bar = self.query_one("#building-bar", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-
-    def database_ready(self, note: str | None) -> None:
-        self.query_one("#building").display = False
-        if note:
-            self.notify(note, markup=False)
-        self.reload_lists()
-
-    def reload_lists(self) -> None:
-        from iraqtui.tui.workers import fetch
-
-        fetch(self, load_sidebar, self._lists_loaded, group="lists", what="loading the lists")
-
-    def _lists_loaded(self, loaded: tuple[Lists, dict[str, list[Row]]]) -> None:
-        lists, rows = loaded
-        self.lists = lists
-        side = self.sidebar
-        for section, section_rows in rows.items():
-            side.set_section_rows(section, section_rows)
-        n = len(lists.sources)
-        self.query_one("#reader-title", Static).update(
-            Content(
-                f"{n} sources · {len(lists.actors)} actors · {len(lists.events)} events · "
-                f"{len(lists.quotes)} quotes — enter opens, ? lists the keys"
-            )
-        )
-        if n == 0:
-            self.notify("The database holds no sources yet: run `iraqtui ingest FOLDER`.")
 
     # --- selection --------------------------------------------------------------------------
 
@@ -347,9 +267,22 @@ class MainScreen(Guarded, Screen[None]):
 
     def action_export(self) -> None:
         from iraqtui.tui.screens.export import ExportScreen
+        from iraqtui.tui.widgets.row_list import LazyRows
 
         side = self.sidebar
-        self.app.push_screen(ExportScreen(rows=[r.key for r in side.rows.rows], name=side.section))
+        shown = side.rows.rows
+        if not isinstance(shown, LazyRows):
+            self.app.push_screen(ExportScreen(rows=[r.key for r in shown], name=side.section))
+            return
+        from iraqtui.tui.data import load_quotes
+        from iraqtui.tui.workers import fetch
+
+        def export(quotes: list[QuoteRow | None]) -> None:
+            rows = [q for q in quotes if q is not None]
+            self.app.push_screen(ExportScreen(rows=rows, name=side.section))
+
+        job = partial(load_quotes, ids=shown.ids)
+        fetch(self, job, export, group="export-rows", what="reading the list to export")
 
     def action_reader(self) -> None:
         self.reader.focus()

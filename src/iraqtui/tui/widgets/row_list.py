@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,6 +33,96 @@ class Row:
     @classmethod
     def of(cls, text: str, key: object = None, **kwargs: object) -> Row:
         return cls(one_line(text), key, **kwargs)  # type: ignore[arg-type]
+
+
+PENDING = Row("…", None, dim=True)  # a row whose window is still on its way
+
+
+class LazyRows(Sequence[Row]):
+    """A list of a million rows that holds only their ids: rows are asked for a window at a
+    time (`request(self, window, ids)`, answered by a worker with `fill`), and only the last
+    `KEEP` windows are kept. Reading a row never touches the database: one not yet fetched
+    reads as `PENDING` and is requested."""
+
+    WINDOW = 200
+    KEEP = 40
+
+    def __init__(
+        self,
+        ids: Sequence[int],
+        request: Callable[[LazyRows, int, Sequence[int]], object],
+        *,
+        kind: str,
+        width: int,
+    ) -> None:
+        self.ids = ids
+        self.kind = kind  # the identity of row i is (kind, ids[i]), as the keys' identity
+        self.width = width  # the widest a row can be, for horizontal scrolling
+        self._request = request
+        self._windows: OrderedDict[int, Sequence[Row]] = OrderedDict()
+        self._pending: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.ids)))]
+        if index < 0:
+            index += len(self.ids)
+        if not 0 <= index < len(self.ids):
+            raise IndexError(index)
+        window, offset = divmod(index, self.WINDOW)
+        rows = self._windows.get(window)
+        if rows is None:
+            self.want(window)
+            return PENDING
+        self._windows.move_to_end(window)
+        return rows[offset] if offset < len(rows) else PENDING
+
+    def want(self, window: int) -> None:
+        if window not in self._pending and window not in self._windows:
+            self._pending.add(window)
+            start = window * self.WINDOW
+            self._request(self, window, self.ids[start : start + self.WINDOW])
+
+    def fill(self, window: int, rows: Sequence[Row]) -> None:
+        self._pending.discard(window)
+        self._windows[window] = rows
+        self._windows.move_to_end(window)
+        while len(self._windows) > self.KEEP:
+            self._windows.popitem(last=False)
+
+    def keep_windows_of(self, older: LazyRows) -> None:
+        """Take over the fetched windows of an older version of this list that hold the
+        same ids, so a reload redraws them at once."""
+        for window, rows in older._windows.items():
+            start = window * self.WINDOW
+            if window not in self._windows and list(self.ids[start : start + self.WINDOW]) == list(
+                older.ids[start : start + self.WINDOW]
+            ):
+                self._windows[window] = rows
+        while len(self._windows) > self.KEEP:
+            self._windows.popitem(last=False)
+
+    def identity(self, index: int) -> object:
+        return (self.kind, self.ids[index])
+
+    def find(self, identity: object, near: int) -> int | None:
+        """The index of the row with this identity (looked for by id, no row fetched)."""
+        if not (isinstance(identity, tuple) and len(identity) == 2 and identity[0] == self.kind):
+            return None
+        wanted = identity[1]
+        if 0 <= near < len(self.ids) and self.ids[near] == wanted:
+            return near
+        try:
+            return self.ids.index(wanted)  # an array's index runs in C: fast enough at 1M
+        except ValueError:
+            return None
 
 
 class RowList(Guarded, ScrollView, can_focus=True):
@@ -85,6 +176,7 @@ class RowList(Guarded, ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: Sequence[Row] = ()
         self.empty = empty
+        self._unannounced = False
 
     @property
     def rows(self) -> Sequence[Row]:
@@ -98,19 +190,49 @@ class RowList(Guarded, ScrollView, can_focus=True):
     def current(self) -> Row | None:
         return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
 
-    def set_rows(self, rows: Sequence[Row], cursor: int = 0) -> None:
+    def set_rows(self, rows: Sequence[Row], cursor: int = 0, *, quiet: bool = False) -> None:
+        """Show `rows`, the cursor at `cursor`. `quiet` (a new version of the same list, the
+        same row under the cursor): it stays on its line of the screen, and no Highlighted."""
+        line = self.cursor - int(self.scroll_offset.y)
         self._rows = rows
-        width = max((len(r.text) for r in rows[:2000]), default=0)
+        if isinstance(rows, LazyRows):
+            width = rows.width
+        else:
+            width = max((len(r.text) for r in rows[:2000]), default=0)
         self.virtual_size = Size(width, len(rows))
-        self.cursor = max(0, min(cursor, len(rows) - 1))
+        cursor = max(0, min(cursor, len(rows) - 1))
+        if quiet:
+            self.set_reactive(RowList.cursor, cursor)
+            if 0 <= line < (self.scrollable_content_region.height or 1):
+                # After the layout has taken in the new size (a scrollbar may appear).
+                self.call_after_refresh(self._keep_line, cursor, line)
+            else:
+                self._scroll_cursor_visible()
+        else:
+            self.cursor = cursor
         self.refresh()
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_visible()
         self.refresh()
         row = self.current
-        if row is not None:
+        self._unannounced = row is PENDING  # told once its window arrives
+        if row is not None and row is not PENDING:
             self.post_message(self.Highlighted(self, new, row.key))
+
+    def rows_arrived(self) -> None:
+        """A window of lazy rows came in: draw it, and announce the cursor's row if it was
+        still on its way when the cursor reached it."""
+        self.refresh()
+        row = self.current
+        if self._unannounced and row is not None and row is not PENDING:
+            self._unannounced = False
+            self.post_message(self.Highlighted(self, self.cursor, row.key))
+
+    def _keep_line(self, cursor: int, line: int) -> None:
+        if self.cursor == cursor:
+            self.scroll_to(y=max(0, cursor - line), animate=False, immediate=True)
+        self._scroll_cursor_visible()
 
     def _scroll_cursor_visible(self) -> None:
         height = self.scrollable_content_region.height or 1
@@ -133,7 +255,7 @@ class RowList(Guarded, ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         row = self.current
-        if row is not None:
+        if row is not None and row is not PENDING:
             self.post_message(self.Selected(self, self.cursor, row.key))
 
     def on_click(self, event: events.Click) -> None:

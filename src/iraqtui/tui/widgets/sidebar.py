@@ -9,15 +9,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from iraqtui.models import ActorSummary, EventSummary, SourceSummary
 from iraqtui.textsafe import one_line
 from iraqtui.tui.guard import Guarded
-from iraqtui.tui.widgets.row_list import Row, RowList
+from iraqtui.tui.widgets.row_list import LazyRows, Row, RowList
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from iraqtui.store.app_queries import QuoteRow
 
 from iraqtui.tui.sections import SECTIONS, TITLES
@@ -60,6 +63,31 @@ def quote_row(q: QuoteRow) -> Row:
     return Row.of(f"“{one_line(q.text, 60)}” — {one_line(who, 24)}", q)
 
 
+QUOTE_ROW_WIDTH = 60 + 24 + 5  # the widest quote_row can be
+FILTER_DEBOUNCE_S = 0.2  # a lazy list filtered in SQL waits for a pause in the typing
+DEBOUNCE_FROM = 20_000  # rows; a smaller list is filtered at once
+
+
+def identity(key: object) -> object:
+    """What a row stands for across reloads (its counts may change, this does not)."""
+    if isinstance(key, SourceSummary):
+        return ("source", key.id)
+    if isinstance(key, ActorSummary):
+        return ("actor", key.name)
+    if isinstance(key, EventSummary):
+        return ("event", key.key)
+    return (type(key).__name__, getattr(key, "id", key))
+
+
+def find_row(rows: Sequence[Row], wanted: object, near: int) -> int | None:
+    """The index of the row standing for `wanted`, looking at `near` first."""
+    if isinstance(rows, LazyRows):
+        return rows.find(wanted, near)
+    if 0 <= near < len(rows) and identity(rows[near].key) == wanted:
+        return near
+    return next((i for i, r in enumerate(rows) if identity(r.key) == wanted), None)
+
+
 class Sidebar(Guarded, Vertical):
     """Section tabs, a filter box and the list; number keys switch sections."""
 
@@ -69,11 +97,23 @@ class Sidebar(Guarded, Vertical):
 
     section: reactive[str] = reactive("sources")
 
+    class FilterWanted(Message):
+        """A lazy list (rows fetched from the database) is to be filtered: the screen runs
+        the query in a worker and hands the result to `show_filtered`."""
+
+        def __init__(self, section: str, needle: str, place: tuple[int, object, bool]) -> None:
+            super().__init__()
+            self.section = section
+            self.needle = needle
+            self.place = place  # cursor, identity to keep, quiet
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._rows: dict[str, list[Row]] = {name: [] for name in SECTIONS}
-        self._cursor: dict[str, int] = {}
+        self._rows: dict[str, Sequence[Row]] = {name: [] for name in SECTIONS}
+        self._cursor: dict[str, tuple[int, object]] = {}  # section -> (index, identity)
         self._folded: dict[str, list[str]] = {}
+        self._filter_timer: Timer | None = None
+        self._loaded: set[str] = set()  # sections whose rows have arrived
 
     def compose(self) -> ComposeResult:
         yield Static(id="sidebar-tabs")
@@ -87,17 +127,38 @@ class Sidebar(Guarded, Vertical):
     def rows(self) -> RowList:
         return self.query_one("#sidebar-list", RowList)
 
-    def set_section_rows(self, section: str, rows: list[Row]) -> None:
+    def set_section_rows(self, section: str, rows: Sequence[Row]) -> None:
+        """New rows for a section (e.g. after an ingest): the filter stays, and so does the
+        highlighted row, on the same line of the screen, if it is still there."""
         self._rows[section] = rows
+        self._loaded.add(section)
         self._folded.pop(section, None)
         if section == self.section:
-            self._apply_filter()
+            current = self._current_identity()
+            if current is None:
+                self._apply_filter()
+            else:
+                self._apply_filter(self.rows.cursor, current, quiet=True)
+
+    def section_rows(self, section: str) -> Sequence[Row]:
+        """Every row of a section (unfiltered)."""
+        return self._rows[section]
+
+    def _current_identity(self) -> object:
+        shown, cursor = self.rows.rows, self.rows.cursor
+        if isinstance(shown, LazyRows):
+            return shown.identity(cursor) if 0 <= cursor < len(shown) else None
+        current = self.rows.current
+        return None if current is None else identity(current.key)
 
     def watch_section(self, old: str, new: str) -> None:
-        self._cursor[old] = self.rows.cursor
+        current = self._current_identity()
+        if current is not None:
+            self._cursor[old] = (self.rows.cursor, current)
         self.query_one("#sidebar-filter", Input).value = ""
         self._draw_tabs()
-        self._apply_filter(self._cursor.get(new, 0))
+        index, wanted = self._cursor.get(new, (0, None))
+        self._apply_filter(index, wanted)
 
     def on_resize(self) -> None:
         self._draw_tabs()
@@ -133,16 +194,52 @@ class Sidebar(Guarded, Vertical):
         event.stop()
         self.rows.focus()
 
-    def _apply_filter(self, cursor: int = 0) -> None:
+    def _apply_filter(self, cursor: int = 0, keep: object = None, *, quiet: bool = False) -> None:
+        """Show the section's rows that match the filter, the cursor on the row standing for
+        `keep` if it is there, else at `cursor`. `quiet`: the same row stays highlighted on
+        the same line of the screen, and nobody is told it was highlighted again."""
         needle = self.query_one("#sidebar-filter", Input).value.casefold().strip()
         rows = self._rows[self.section]
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if needle and isinstance(rows, LazyRows):  # filtered in SQL, by the screen's worker
+            wanted = self.FilterWanted(self.section, needle, (cursor, keep, quiet))
+            if len(rows) < DEBOUNCE_FROM:
+                self.post_message(wanted)
+            else:
+                self._filter_timer = self.set_timer(
+                    FILTER_DEBOUNCE_S, lambda: self.post_message(wanted)
+                )
+            return
         if needle:
             folded = self._folded.get(self.section)
             if folded is None or len(folded) != len(rows):
                 folded = self._folded[self.section] = [r.text.casefold() for r in rows]
             rows = [r for r, text in zip(rows, folded, strict=True) if needle in text]
-        self.rows.empty = f"no {TITLES[self.section].lower()}" + (" match" if needle else "")
-        self.rows.set_rows(rows, cursor)
+        self._show(needle, rows, cursor, keep, quiet)
+
+    def show_filtered(
+        self, section: str, needle: str, rows: LazyRows, place: tuple[int, object, bool]
+    ) -> None:
+        """The rows of a lazy list that match `needle` (unless the user has moved on)."""
+        current = self.query_one("#sidebar-filter", Input).value.casefold().strip()
+        if section == self.section and needle == current:
+            self._show(needle, rows, *place)
+
+    def _show(
+        self, needle: str, rows: Sequence[Row], cursor: int, keep: object, quiet: bool
+    ) -> None:
+        if self.section not in self._loaded:
+            self.rows.empty = "loading…"
+        else:
+            what = TITLES[self.section].lower()
+            self.rows.empty = f"no {what}" + (" match" if needle else "")
+        found = None if keep is None else find_row(rows, keep, cursor)
+        if found is None:
+            self.rows.set_rows(rows, cursor)
+        else:
+            self.rows.set_rows(rows, found, quiet=quiet)
 
     def action_filter(self) -> None:
         self.query_one("#sidebar-filter", Input).focus()
