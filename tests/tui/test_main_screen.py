@@ -256,3 +256,21 @@ async def test_a_quoted_sentence_lists_the_actors_it_names(seeds_db_path: Path) 
         detail = app.screen.query_one(DetailPane).text
         actors = next(line for line in detail.splitlines() if line.startswith("actors:"))
         assert "Muqtada al-Sadr" in actors and "Michael Ware" in actors
+
+
+async def test_palette_finds_a_half_remembered_quote_and_opens_it(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await type_text(pilot, "too big for his boots")
+        for _ in range(20):  # the quote index answers from a thread
+            await pilot.pause(0.2)
+            if "quote: “" in screen_text(app):
+                break
+        assert "too big for his boots" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "MainScreen"
+        assert "too big for his boots" in reader_text(app)

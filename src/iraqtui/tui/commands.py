@@ -18,6 +18,8 @@ from iraqtui.tui.workers import app_of
 if TYPE_CHECKING:
     import sqlite3
 
+    from iraqtui.models import QuoteHit
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -133,19 +135,39 @@ class EventsProvider(_Provider):
         ]
 
 
-class QuotesProvider(_Provider):
-    def build(self, conn: sqlite3.Connection) -> list[Entry]:
-        from iraqtui.store.app_queries import quote_rows
+class QuotesProvider(Provider):
+    """Quotes are asked of the quote index per query, never listed: a corpus may hold a
+    million of them (the finder's search, so the palette ranks them the same way)."""
 
+    LIMIT = 12
+
+    async def search(self, query: str) -> Hits:
+        from iraqtui.analysis.quote_search import search_quotes
+        from iraqtui.tui import data
+
+        if len(query.strip()) < 3:
+            return
         app = app_of(self)
-        return [
-            Entry(
-                f"quote: “{one_line(q.text, 80)}”",
-                f"{one_line(q.speaker or 'unknown speaker')} · {one_line(q.outlet or q.file)}",
+
+        def find(conn: sqlite3.Connection) -> list[QuoteHit]:
+            return search_quotes(conn, query, limit=self.LIMIT, carriers="unnamed")
+
+        try:
+            hits = await asyncio.to_thread(data.run, app.db_path, find)
+        except Exception:  # a missing or broken database leaves this provider empty
+            return
+        matcher = self.matcher(query)
+        for hit in hits:
+            q = hit.quote
+            text = f"quote: “{one_line(q.text, 80)}”"
+            who = one_line(q.shown_speaker or "unknown speaker")
+            yield Hit(
+                hit.score / 100,
+                safe_highlight(matcher, text),
                 partial(app.open_in_reader, q.source, q.start),
+                text=text,
+                help=Content(f"{who} · {one_line(q.outlet or q.file)}"),  # type: ignore[arg-type]
             )
-            for q in quote_rows(conn)
-        ]
 
 
 class ActionsProvider(Provider):
