@@ -162,22 +162,27 @@ class CompareData:
 
 
 def load_compare(conn: sqlite3.Connection, kind: str, key: str) -> CompareData:
-    from iraqtui.analysis.compare import Target, characterise
+    """What the compare screen shows, bounded for large events: an outlet
+    with more than SCREEN_SAMPLE sentences is shown and characterised by an evenly spaced
+    sample of them (its columns say so), and events are listed without counting their
+    sentences. Runs in the screen's worker."""
+    from iraqtui.analysis.compare import SCREEN_SAMPLE, Target, characterise
     from iraqtui.errors import UnknownName
-    from iraqtui.store.event_queries import event_by_key, list_events
+    from iraqtui.store.app_queries import all_outlets
+    from iraqtui.store.event_queries import event_keys
 
+    events = event_keys(conn)
     if kind == "event":
-        event = event_by_key(conn, key)
-        if event is None:
+        label = dict(events).get(key)
+        if label is None:
             raise UnknownName(f"no event with key {key!r}")
-        target = Target("event", key, event.label)
+        target = Target("event", key, label)
     else:
         target = Target("actor", key, key)
-    comparison = characterise(conn, target)
+    comparison = characterise(conn, target, sample=SCREEN_SAMPLE)
     shown = {c.outlet for c in comparison.columns}
-    missing = tuple(o for o in app_queries.all_outlets(conn) if o not in shown)
-    events = tuple(e.key for e in list_events(conn))
-    return CompareData(comparison, missing, events)
+    missing = tuple(o for o in all_outlets(conn) if o not in shown)
+    return CompareData(comparison, missing, tuple(k for k, _label in events))
 
 
 def save_note(

@@ -19,8 +19,6 @@ from iraqtui.tui.widgets.compare_column import CompareColumn
 from iraqtui.tui.workers import fetch
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from iraqtui.analysis.compare import Comparison, OutletColumn
     from iraqtui.tui.data import CompareData
 
@@ -62,7 +60,9 @@ class CompareScreen(Guarded, Screen[None]):
         self.load()
 
     def load(self) -> None:
-        job = partial(load_sampled, kind=self.kind, key=self.key)
+        from iraqtui.tui.data import load_compare
+
+        job = partial(load_compare, kind=self.kind, key=self.key)
         fetch(self, job, self._loaded, group="compare", what=f"comparing {self.key}")
 
     async def _loaded(self, data: CompareData) -> None:
@@ -201,28 +201,3 @@ class CompareScreen(Guarded, Screen[None]):
     def _open(self, event: CompareColumn.OpenSentence) -> None:
         s = event.item.sentence
         self.app.open_in_reader(s.source, offset=s.start)  # type: ignore[attr-defined]
-
-
-def load_sampled(conn: sqlite3.Connection, kind: str, key: str) -> CompareData:
-    """What the screen shows (as `data.load_compare`), bounded for large events: an outlet
-    with more than SCREEN_SAMPLE sentences is shown and characterised by an evenly spaced
-    sample of them (its columns say so), and events are listed without counting their
-    sentences. Runs in the screen's worker."""
-    from iraqtui.analysis.compare import SCREEN_SAMPLE, Target, characterise
-    from iraqtui.errors import UnknownName
-    from iraqtui.store.app_queries import all_outlets
-    from iraqtui.store.event_queries import event_keys
-    from iraqtui.tui.data import CompareData
-
-    events = event_keys(conn)
-    if kind == "event":
-        label = dict(events).get(key)
-        if label is None:
-            raise UnknownName(f"no event with key {key!r}")
-        target = Target("event", key, label)
-    else:
-        target = Target("actor", key, key)
-    comparison = characterise(conn, target, sample=SCREEN_SAMPLE)
-    shown = {c.outlet for c in comparison.columns}
-    missing = tuple(o for o in all_outlets(conn) if o not in shown)
-    return CompareData(comparison, missing, tuple(k for k, _label in events))
