@@ -126,3 +126,25 @@ async def test_a_superseded_search_is_interrupted_not_waited_for(
         assert "for melted away" in status
         assert app.screen.query_one("#search-results", RowList).row_count >= 1
         assert app.errors == []
+
+
+async def test_finder_rows_name_a_speaker_another_source_lends(seeds_db_path: Path) -> None:
+    """004 quotes Michael Ware without naming him; 003 carries the same words and names him:
+    the finder's row for 004 shows him too. Words matching nothing show no rows at all."""
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await type_text(pilot, "most lethal attacks on US forces")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        results = app.screen.query_one("#finder-results", RowList)
+        ware = [r for r in results.rows[:3] if r.key.quote.kind == "speech"]  # type: ignore[attr-defined]
+        assert {r.key.quote.file[:3] for r in ware} == {"003", "004"}  # type: ignore[attr-defined]
+        assert all(r.text.startswith("Michael Ware") for r in ware), [r.text for r in ware]
+        await pilot.press(*["backspace"] * 40)
+        await type_text(pilot, "purple elephants dance")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert results.row_count == 0
+        assert str(app.screen.query_one("#finder-status").render()).startswith("0 quotes")

@@ -5,12 +5,15 @@ of words, and a trigram index of the vocabulary. A query is answered in two step
 are the quotes sharing (idf-weighted) words with it, where each query word also matches its
 misspellings and, for the word being typed, its completions; then rapidfuzz re-ranks those
 candidates on the quote text and on its lead-in. Order, case, punctuation, typos and wording
-("till" for "until") change the score, not whether the quote is found.
+("till" for "until") change the score, not whether the quote is found. A quote scoring under
+`MIN_SCORE` is "no match" and is not shown (the brute-force anchor applies the same floor): in
+bench/bench_quotes.py quotes sharing no word with a query reach about 64 by chance, while the
+quote a misremembered query came from scores a median of 84-88 and under 65 for 1-2% of
+queries.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import sqlite3
 import threading
@@ -19,17 +22,27 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, pairwise
+from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
 from iraqtui.models import QuoteHit
-from iraqtui.store.quote_queries import index_fingerprint, index_rows, quote_records
+from iraqtui.store.quote_queries import (
+    cache_path,
+    index_fingerprint,
+    index_rows,
+    quote_records,
+    read_index_cache,
+    write_index_cache,
+)
 
-CANDIDATES = 300  # quotes sharing words with a query that rapidfuzz looks at
-FINALISTS = 60  # of those, how many get the full (slower) score
+CANDIDATES = 1000  # quotes sharing words with a query that rapidfuzz looks at
+FINALISTS = 150  # of those, how many get the full (slower) score
 POSTINGS_BUDGET = 150_000  # postings a query may walk once it has enough candidates
 LEAD_IN_WEIGHT = 0.9  # a match on the words around a quote counts a little less
 MAX_TEXT = 3000  # characters of a long passage the re-ranker reads
+MIN_SCORE = 65.0  # below it a quote is "no match" (see the module docstring)
 _STOP = frozenset(
     "a an the of to in on at and or but is are was were be been it its he she they we i you "
     "his her their that this for with as by from not no".split()
@@ -40,7 +53,7 @@ _STOP = frozenset(
 class QuoteIndex:
     """Everything a query needs, built once per database."""
 
-    ids: array[int]
+    ids: array[int]  # quote ids, shortest quote text first (ties then favour short quotes)
     texts: list[str]  # folded quote texts (rapidfuzz default_process)
     leads: list[str]  # folded lead-ins
     postings: dict[str, array[int]]  # word -> positions of quotes with it (text or lead-in)
@@ -52,7 +65,8 @@ class QuoteIndex:
 
 
 def fold(text: str) -> str:
-    return str(utils.default_process(text))
+    """Lower case, punctuation as spaces, single spaces."""
+    return " ".join(str(utils.default_process(text)).split())
 
 
 def _trigrams(word: str) -> set[str]:
@@ -62,15 +76,16 @@ def _trigrams(word: str) -> set[str]:
 
 def build_index(rows: Iterable[tuple[int, str, str]]) -> QuoteIndex:
     """Fold every quote and lead-in and index their words."""
-    ids: array[int] = array("q")
-    texts: list[str] = []
-    leads: list[str] = []
+    folded_rows = [(fold(text[:MAX_TEXT]), fold(lead), quote_id) for quote_id, text, lead in rows]
+    # Shortest first: candidates sharing the same words then come out shortest first, and the
+    # score prefers the quote that is mostly the query (the reprint without extra words).
+    folded_rows.sort(key=lambda row: len(row[0]))
+    ids: array[int] = array("q", (quote_id for _, _, quote_id in folded_rows))
+    texts = [text for text, _, _ in folded_rows]
+    leads = [lead for _, lead, _ in folded_rows]
+    del folded_rows
     postings: dict[str, list[int]] = defaultdict(list)
-    for position, (quote_id, text, lead) in enumerate(rows):
-        folded, folded_lead = fold(text[:MAX_TEXT]), fold(lead)
-        ids.append(quote_id)
-        texts.append(folded)
-        leads.append(folded_lead)
+    for position, (folded, folded_lead) in enumerate(zip(texts, leads, strict=True)):
         for word in set(folded.split()) | set(folded_lead.split()):
             postings[word].append(position)
     vocabulary = sorted(postings)
@@ -99,11 +114,29 @@ def score(query: str, text: str, lead: str) -> tuple[float, str]:
 def _score(query: str, choice: str) -> float:
     if not choice:
         return 0.0
+    on_query = _ratios(query, choice)
+    # The last word may be half typed ("militia tru"): a word of the choice it begins counts
+    # as typed out, so results follow every keystroke instead of waiting for the word's end.
+    head, _, last = query.rpartition(" ")
+    if len(last) >= 2 and last in choice:
+        words = choice.split()
+        if last not in words:
+            typed_out = next((w for w in words if w.startswith(last)), None)
+            if typed_out is not None:
+                return max(on_query, _ratios(f"{head} {typed_out}".lstrip(), choice))
+    return on_query
+
+
+def _ratios(query: str, choice: str) -> float:
+    shape = fuzz.token_sort_ratio(query, choice)
+    if len(choice) < len(query):
+        # A quote shorter than the query can hold only part of it: partial and token-set
+        # ratios would give "the" 100 against any query containing "the". Compare whole.
+        return 0.55 * fuzz.ratio(query, choice) + 0.45 * shape
     # partial_ratio finds the best-matching stretch (typos, "till" for "until"); the token
     # ratios forgive order; the length term prefers the quote that is mostly the query.
     partial = fuzz.partial_ratio(query, choice)
     tokens = fuzz.token_set_ratio(query, choice)
-    shape = fuzz.token_sort_ratio(query, choice)
     return 0.55 * partial + 0.35 * tokens + 0.10 * shape
 
 
@@ -135,14 +168,20 @@ def _expansions(index: QuoteIndex, word: str, last: bool) -> dict[str, float]:
     return found
 
 
-def candidates(index: QuoteIndex, query: str, limit: int = CANDIDATES) -> list[int]:
+def content_words(folded: str) -> set[str]:
+    """The words of a folded query that say something (all of them if all are common)."""
+    words = folded.split()
+    return {w for w in words if w not in _STOP} or set(words)
+
+
+def candidates(index: QuoteIndex, query: str, limit: int | None = None) -> list[int]:
     """Positions of the quotes sharing the most (rare) words with the query."""
+    limit = limit or CANDIDATES
     words = query.split()
     if not words:
         return []
     content = [w for w in words if w not in _STOP] or words
     n = len(index)
-    weights: dict[int, float] = defaultdict(float)
     plans = []
     for word in dict.fromkeys(content):
         expansions = _expansions(index, word, last=(word == words[-1]))
@@ -152,30 +191,58 @@ def candidates(index: QuoteIndex, query: str, limit: int = CANDIDATES) -> list[i
     plans.sort(key=lambda p: p[0])
     # Rarest words first. Common words add little to the ranking and cost the most, so once
     # the rarer ones have produced enough candidates they only re-weight those candidates,
-    # and past a budget of postings they are skipped.
+    # and past a budget of postings they are skipped. Set and dict operations keep the walk
+    # over postings in C; Python only touches positions holding several query words.
+    weights: dict[int, float] = {}
     seen = 0
     for done, (df, expansions) in enumerate(plans):
         if done >= 2 and seen + df > POSTINGS_BUDGET and len(weights) >= limit:
             break
         seen += df
         closed = len(weights) >= limit * 4
-        added: set[int] = set()  # several spellings of one word count once
+        spellings = len(expansions) > 1
+        counted: set[int] = set()  # several spellings of one word count once
         for word, weight in sorted(expansions.items(), key=lambda x: -x[1]):
-            idf = math.log(1 + n / len(index.postings[word])) * weight
             postings = index.postings[word]
-            if len(expansions) == 1 and not closed:
-                for position in postings:
-                    weights[position] += idf
+            idf = math.log(1 + n / len(postings)) * weight
+            if not weights:
+                weights = dict.fromkeys(postings, idf)
+                if spellings:
+                    counted.update(postings)
                 continue
-            for position in postings:
-                if position not in added and (not closed or position in weights):
-                    added.add(position)
-                    weights[position] += idf
-    return heapq.nlargest(limit, weights, key=weights.__getitem__)
+            present = weights.keys() & postings
+            if spellings:
+                present -= counted
+                counted |= present
+            for position in present:
+                weights[position] += idf
+            if not closed:
+                fresh = set(postings) - weights.keys()
+                weights.update(dict.fromkeys(fresh, idf))
+                if spellings:
+                    counted |= fresh
+    # A damaged cache file must not send a position past the end.
+    return [p for p in _best(weights, limit) if 0 <= p < n]
 
 
-def rank(index: QuoteIndex, query: str, limit: int = 10) -> list[tuple[int, float, str]]:
-    """(position, score, matched) of the best quotes for a query."""
+def _best(weights: dict[int, float], limit: int) -> list[int]:
+    """The `limit` positions of highest weight, best first; on a tie the lower position (the
+    shorter quote). `compress` keeps the pass over all weights in C."""
+    if len(weights) > limit:
+        cut = sorted(weights.values(), reverse=True)[limit - 1]
+        kept = list(compress(weights, map(cut.__lt__, weights.values())))
+        at = sorted(compress(weights, map(cut.__eq__, weights.values())))
+        kept += at[: limit - len(kept)]
+    else:
+        kept = list(weights)
+    kept.sort(key=lambda p: (-weights[p], p))
+    return kept
+
+
+def rank(
+    index: QuoteIndex, query: str, limit: int = 10, floor: float = MIN_SCORE
+) -> list[tuple[int, float, str]]:
+    """(position, score, matched) of the best quotes for a query, none scoring under `floor`."""
     folded = fold(query)
     if not folded:
         return []
@@ -183,39 +250,159 @@ def rank(index: QuoteIndex, query: str, limit: int = 10) -> list[tuple[int, floa
     if not pool and len(index) <= 20_000:
         pool = list(range(len(index)))  # nothing shares a word: small corpora scan it all
     if len(pool) > FINALISTS:
-        # One C-level pass of the cheapest telling scorer picks the finalists.
-        texts = {p: index.texts[p] for p in pool}
-        leads = {p: index.leads[p] for p in pool}
-        best = process.extract(folded, texts, scorer=fuzz.partial_ratio, limit=FINALISTS)
-        best += process.extract(folded, leads, scorer=fuzz.partial_ratio, limit=FINALISTS // 2)
-        pool = list(dict.fromkeys(p for _, _, p in best))
-    scored = [(p, *score(folded, index.texts[p], index.leads[p])) for p in pool]
-    scored.sort(key=lambda x: (-x[1], len(index.texts[x[0]])))
-    return scored[:limit]
+        pool = _finalists(index, folded, pool)
+    scored = _scored(folded, index, pool)
+    # Positions run from the shortest quote: on a tie the one that is mostly the query wins.
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return [hit for hit in scored[:limit] if hit[1] >= floor]
 
 
-def brute_force(index: QuoteIndex, query: str, limit: int = 10) -> list[tuple[int, float, str]]:
-    """Score every quote: the anchor the candidate step is measured against."""
+def _scored(folded: str, index: QuoteIndex, pool: Iterable[int]) -> list[tuple[int, float, str]]:
+    """`score` for each position; the text of reprints is scored once."""
+    on_texts: dict[str, float] = {}
+    out = []
+    for p in pool:
+        text, lead = index.texts[p], index.leads[p]
+        on_text = on_texts.get(text)
+        if on_text is None:
+            on_text = on_texts[text] = _score(folded, text)
+        on_lead = _score(folded, lead) * LEAD_IN_WEIGHT if lead else 0.0
+        out.append((p, on_text, "text") if on_text >= on_lead else (p, on_lead, "context"))
+    return out
+
+
+def _finalists(index: QuoteIndex, folded: str, pool: list[int]) -> list[int]:
+    """C-level passes of the cheapest telling scorers pick the candidates worth a full score.
+    Reprints share a text, so each distinct text (and lead-in) is scored once."""
+    whole: dict[str, int] = {}  # quotes shorter than the query are compared whole (see _score)
+    part: dict[str, int] = {}
+    leads: dict[str, int] = {}
+    for p in pool:  # the first (best-weighted, shortest) position keeps each text
+        text = index.texts[p]
+        (whole if len(text) < len(folded) else part).setdefault(text, p)
+        leads.setdefault(index.leads[p], p)
+    copies: dict[str, list[int]] = defaultdict(list)
+    for p in pool:
+        copies[index.texts[p]].append(p)
+    best: list[int] = []
+    for choices, scorer, limit in (
+        (part, fuzz.partial_ratio, FINALISTS),
+        (whole, fuzz.ratio, FINALISTS // 4),
+    ):
+        found = process.extract(folded, list(choices), scorer=scorer, limit=limit)
+        best += [p for text, _, _ in found for p in copies[text]]
+    found = process.extract(folded, list(leads), scorer=fuzz.partial_ratio, limit=FINALISTS // 2)
+    best += [leads[text] for text, _, _ in found]
+    return list(dict.fromkeys(best))
+
+
+def brute_force(
+    index: QuoteIndex, query: str, limit: int = 10, floor: float = MIN_SCORE
+) -> list[tuple[int, float, str]]:
+    """Score every quote the way `rank` does: the anchor the candidate step is measured against."""
     folded = fold(query)
-    scored = [(p, *score(folded, index.texts[p], index.leads[p])) for p in range(len(index))]
-    scored.sort(key=lambda x: (-x[1], len(index.texts[x[0]])))
-    return scored[:limit]
+    if not folded:
+        return []
+    scored = _scored(folded, index, range(len(index)))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return [hit for hit in scored[:limit] if hit[1] >= floor]
 
 
-_CACHE: dict[str, tuple[tuple[int, int, int], QuoteIndex]] = {}
+# Bump when the index's content or layout changes, so cache files of older builds are ignored.
+INDEX_FORMAT = "quote-index 1"
+
+
+def index_parts(index: QuoteIndex) -> dict[str, bytes]:
+    """The index as flat bytes: texts joined by newlines (folding leaves none in them), and
+    each word's postings as one slice of a flat array."""
+    flat: array[int] = array("i")
+    offsets: array[int] = array("q", [0])
+    for word in index.vocabulary:
+        flat.extend(index.postings[word])
+        offsets.append(len(flat))
+    grams = sorted(index.trigrams)
+    where = {word: i for i, word in enumerate(index.vocabulary)}
+    gram_words: array[int] = array("i")
+    gram_offsets: array[int] = array("q", [0])
+    for gram in grams:
+        gram_words.extend(where[word] for word in index.trigrams[gram])
+        gram_offsets.append(len(gram_words))
+    return {
+        "ids": index.ids.tobytes(),
+        "texts": "\n".join(index.texts).encode(),
+        "leads": "\n".join(index.leads).encode(),
+        "vocabulary": "\n".join(index.vocabulary).encode(),
+        "postings": flat.tobytes(),
+        "offsets": offsets.tobytes(),
+        "grams": "\n".join(grams).encode(),
+        "gram_words": gram_words.tobytes(),
+        "gram_offsets": gram_offsets.tobytes(),
+    }
+
+
+def index_from_parts(parts: dict[str, bytes]) -> QuoteIndex | None:
+    """The index `index_parts` wrote, or None if the parts do not hang together."""
+    try:
+        ids: array[int] = array("q", parts["ids"])
+        n = len(ids)
+        texts = parts["texts"].decode().split("\n") if n else []
+        leads = parts["leads"].decode().split("\n") if n else []
+        vocabulary = parts["vocabulary"].decode().split("\n") if parts["vocabulary"] else []
+        flat: array[int] = array("i", parts["postings"])
+        offsets: array[int] = array("q", parts["offsets"])
+        grams = parts["grams"].decode().split("\n") if parts["grams"] else []
+        gram_words: array[int] = array("i", parts["gram_words"])
+        gram_offsets: array[int] = array("q", parts["gram_offsets"])
+    except (KeyError, ValueError, UnicodeDecodeError):
+        return None
+    consistent = (
+        len(texts) == len(leads) == n
+        and len(offsets) == len(vocabulary) + 1
+        and len(gram_offsets) == len(grams) + 1
+        and offsets[-1] == len(flat)
+        and gram_offsets[-1] == len(gram_words)
+        and all(a <= b for a, b in pairwise(offsets))
+        and all(a <= b for a, b in pairwise(gram_offsets))
+    )
+    if not consistent:
+        return None
+    # Positions are not scanned here (seconds at a million quotes): `candidates` drops any
+    # past the end, and a word number past the vocabulary fails right here.
+    postings = {w: flat[offsets[i] : offsets[i + 1]] for i, w in enumerate(vocabulary)}
+    try:
+        trigrams = {
+            g: [vocabulary[w] for w in gram_words[gram_offsets[i] : gram_offsets[i + 1]]]
+            for i, g in enumerate(grams)
+        }
+    except IndexError:
+        return None
+    return QuoteIndex(ids, texts, leads, postings, vocabulary, trigrams)
+
+
+_CACHE: dict[str, tuple[str, QuoteIndex]] = {}
 _LOCK = threading.Lock()
 
 
 def index_for(conn: sqlite3.Connection) -> QuoteIndex:
-    """The database's index, rebuilt only when its quotes change."""
-    (path,) = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
-    key = str(path) or f"memory:{id(conn)}"
-    fingerprint = index_fingerprint(conn)
+    """The database's index: kept in memory per database, and in a cache file beside it
+    (see `cache_path`) so the next process loads it instead of rebuilding it. Both are keyed
+    by the quotes' fingerprint, so any change to quotes or corrections rebuilds it."""
+    cached_at = cache_path(conn)
+    key = str(cached_at) if cached_at else f"memory:{id(conn)}"
+    fingerprint = f"{INDEX_FORMAT} {index_fingerprint(conn)}"
     with _LOCK:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
-    index = build_index(index_rows(conn))
+    index = None
+    if cached_at is not None:
+        parts = read_index_cache(cached_at, fingerprint)
+        index = index_from_parts(parts) if parts is not None else None
+    if index is None:
+        index = build_index(index_rows(conn))
+        if cached_at is not None:
+            # A read-only folder just means building it again next time.
+            write_index_cache(cached_at, fingerprint, index_parts(index))
     with _LOCK:
         _CACHE[key] = (fingerprint, index)
     return index
@@ -224,13 +411,21 @@ def index_for(conn: sqlite3.Connection) -> QuoteIndex:
 MAX_QUERY_CHARS = 300
 
 
-def search_quotes(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[QuoteHit]:
+def search_quotes(
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int = 10,
+    *,
+    carriers: bool | Literal["unnamed"] = True,
+) -> list[QuoteHit]:
     """Quotes and quoted passages best matching a half-remembered query, with speaker,
-    reporting outlet, corrections and every source carrying each."""
+    reporting outlet, corrections and every source carrying each (with `carriers="unnamed"`,
+    only those that may name a missing speaker: what a list of hits shows)."""
     index = index_for(conn)
     # Nobody half-remembers more than a few sentences; a longer query only costs time.
     ranked = rank(index, query[:MAX_QUERY_CHARS], limit)
-    records = {r.id: r for r in quote_records(conn, [int(index.ids[p]) for p, _, _ in ranked])}
+    ids = [int(index.ids[p]) for p, _, _ in ranked]
+    records = {r.id: r for r in quote_records(conn, ids, carriers=carriers)}
     return [
         QuoteHit(records[int(index.ids[p])], round(s, 1), matched)
         for p, s, matched in ranked

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from iraqtui.analysis.quote_search import search_quotes
+from iraqtui.analysis.quote_search import MIN_SCORE, search_quotes
 from iraqtui.cli.common import open_for_reading, print_json
 from iraqtui.models import QuoteHit, QuoteRecord
 from iraqtui.textsafe import one_line, sanitize
@@ -19,7 +19,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         help="fuzzy search over quotes and quoted passages",
         description="Find quotes and quoted passages from misremembered words: order, case, "
         "punctuation and typos do not matter. Shows the speaker, the reporting outlet and "
-        "every source carrying the quote.",
+        "every source carrying the quote. Scores run to 100; a quote scoring under "
+        f"{MIN_SCORE:.0f} is no match and is not listed.",
     )
     parser.add_argument("query", nargs="+", help="the words you remember")
     parser.add_argument("--limit", type=int, default=10, metavar="N")

@@ -1,17 +1,26 @@
-"""Read SQL for quotes: rows for the search index, full records with corrections, and every
-source carrying a quote with how its wording differs. Returns models, never dict rows."""
+"""Read SQL for quotes: rows for the search index (and its cache file next to the database),
+full records with corrections, and every source carrying a quote with how its wording
+differs. Returns models, never dict rows."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 import sqlite3
+import sys
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
 
 from iraqtui.ingest.reuse import words_of
 from iraqtui.models import QuoteCarrier, QuoteRecord
-from iraqtui.store.annotations import corrections, source_targets
+from iraqtui.store.annotations import corrected_rows, corrections
 from iraqtui.store.queries import fetch
+from iraqtui.targets import quote_target
 from iraqtui.textsafe import sanitize
 
 # How much of a passage's introduction the finder searches ("… melted away in Basra. But
@@ -23,7 +32,12 @@ LEAD_CHARS = 80
 def index_rows(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[tuple[int, str, str]]:
     """(quote id, quote text, lead-in) for every quote: the lead-in is the sentence around a
     quote with the quote cut out, or the paragraph introducing a passage, plus speaker and
-    outlet, so a user can find a quote by what surrounds it."""
+    outlet (and the user's corrections of them), so a user can find a quote by what surrounds
+    it."""
+    fixed = {
+        qid: " ".join(v for f, v in fix.items() if f in ("speaker", "cited_outlet"))
+        for qid, fix in corrected_rows(conn, "quotes").items()
+    }
     cursor = conn.execute(
         """
         SELECT q.id, q.kind, q.start, q.end, q.text, coalesce(q.speaker, ''),
@@ -53,43 +67,116 @@ def index_rows(conn: sqlite3.Connection, batch: int = 5000) -> Iterator[tuple[in
                 lead = full[lo:start] + " " + full[end:hi]
             else:
                 lead = ""
-            yield int(qid), str(text), f"{lead} {speaker} {outlet}"
+            extra = fixed.get(int(qid), "")
+            yield int(qid), str(text), f"{lead} {speaker} {outlet}{' ' + extra if extra else ''}"
 
 
-def index_fingerprint(conn: sqlite3.Connection) -> tuple[int, int, int]:
-    """Changes whenever quotes are added, replaced or removed."""
-    row = conn.execute(
-        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(end), 0) FROM quotes"
+def index_fingerprint(conn: sqlite3.Connection) -> str:
+    """Changes whenever quotes or corrections are added, changed or removed; cheap at any size.
+
+    Every write to `quotes` goes through its FTS5 triggers, and each rewrites the index's
+    structure record (rowid 10 of `quotes_fts_data`, which carries a write counter), so its
+    digest changes with any insert, update or delete; without it, a scan of the table.
+    """
+    (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM quotes").fetchone()
+    try:
+        row = conn.execute("SELECT block FROM quotes_fts_data WHERE id = 10").fetchone()
+        structure = hashlib.blake2b(bytes(row[0]) if row else b"", digest_size=12).hexdigest()
+    except sqlite3.OperationalError:
+        count, ends = conn.execute("SELECT count(*), coalesce(sum(end), 0) FROM quotes").fetchone()
+        structure = f"scan {count} {ends}"
+    fixes = conn.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(target) + length(value)), 0) "
+        "FROM annotations WHERE kind = 'correction'"
     ).fetchone()
-    return int(row[0]), int(row[1]), int(row[2])
+    return f"{top} {structure} {fixes[0]} {fixes[1]} {fixes[2]}"
+
+
+CACHE_MAGIC = b"iraqtui quote index\n"
+
+
+def cache_path(conn: sqlite3.Connection) -> Path | None:
+    """Where the quote index of this database is cached: `<database>-quotes` beside it (none
+    for an in-memory database)."""
+    (path,) = conn.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
+    return Path(f"{path}-quotes") if path else None
+
+
+def read_index_cache(path: Path, key: str) -> dict[str, bytes] | None:
+    """The parts cached under `key`, or None when the file is missing, stale or not ours.
+    Plain bytes only: nothing in the file is ever executed or unpickled."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(CACHE_MAGIC)) != CACHE_MAGIC:
+                return None
+            header = json.loads(handle.readline())
+            if header.get("key") != key or header.get("byteorder") != sys.byteorder:
+                return None
+            parts: dict[str, bytes] = {}
+            for name, size in header["parts"]:
+                data = handle.read(int(size))
+                if len(data) != int(size):
+                    return None
+                parts[str(name)] = data
+            return parts
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_index_cache(path: Path, key: str, parts: dict[str, bytes]) -> bool:
+    """Write the parts atomically (a temporary file renamed over the old one); False, and
+    nothing left behind, when the folder cannot be written (a read-only database)."""
+    header = {
+        "key": key,
+        "byteorder": sys.byteorder,
+        "parts": [[name, len(data)] for name, data in parts.items()],
+    }
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=path.name + ".", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = handle.name
+            handle.write(CACHE_MAGIC)
+            handle.write(json.dumps(header).encode() + b"\n")
+            for data in parts.values():
+                handle.write(data)
+        Path(temporary).replace(path)
+        return True
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def quote_records(
-    conn: sqlite3.Connection, ids: list[int], *, carriers: bool = True
+    conn: sqlite3.Connection, ids: list[int], *, carriers: bool | Literal["unnamed"] = True
 ) -> list[QuoteRecord]:
-    """Full records for the given quote ids, in that order."""
+    """Full records for the given quote ids, in that order. `carriers="unnamed"` looks up the
+    sources carrying a quote only where one may name its missing speaker (a list of hits
+    needs no more)."""
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
     rows = fetch(
         conn,
         f"""
-        SELECT q.*, s.file, s.outlet AS source_outlet, s.display, a.name AS actor_name
+        SELECT q.*, s.file, s.outlet AS source_outlet, s.display, s.text AS source_text,
+               a.name AS actor_name
         FROM quotes q JOIN sources s ON s.id = q.source
         LEFT JOIN actors a ON a.id = q.speaker_actor
         WHERE q.id IN ({marks})
         """,
         ids,
     )
-    targets: dict[int, str] = {}
-    for source in {int(r["source"]) for r in rows}:
-        targets.update(source_targets(conn, "quotes", source))
+    targets = _targets(conn, rows)
     fixes = corrections(conn, [targets[int(r["id"])] for r in rows])
     by_id: dict[int, QuoteRecord] = {}
     for r in rows:
         target = targets[int(r["id"])]
+        wanted = carriers is True or (carriers == "unnamed" and not r["speaker"])
         found = (
-            carriers_of(conn, int(r["source"]), int(r["start"]), int(r["end"])) if carriers else ()
+            carriers_of(conn, int(r["source"]), int(r["start"]), int(r["end"])) if wanted else ()
         )
         via = None
         if not r["speaker"]:
@@ -115,6 +202,30 @@ def quote_records(
             speaker_via=via,
         )
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _targets(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> dict[int, str]:
+    """Annotation keys of the given quote rows, as `source_targets` makes them, reading only
+    the quotes of each source up to the last one asked for and digesting only those asked."""
+    out: dict[int, str] = {}
+    by_source: dict[int, list[sqlite3.Row]] = defaultdict(list)
+    for r in rows:
+        by_source[int(r["source"])].append(r)
+    for source, asked in by_source.items():
+        full, file = str(asked[0]["source_text"]), str(asked[0]["file"])
+        wanted = {int(r["id"]) for r in asked}
+        last = max(int(r["start"]) for r in asked)
+        seen: dict[str, int] = defaultdict(int)
+        for row_id, start, end in conn.execute(
+            "SELECT id, start, end FROM quotes WHERE source = ? AND start <= ? ORDER BY start, id",
+            (source, last),
+        ):
+            text = str(full)[start:end]
+            folded = " ".join(text.split()).casefold()  # what `text_key` digests
+            if int(row_id) in wanted:
+                out[int(row_id)] = quote_target(file, text, seen[folded])
+            seen[folded] += 1
+    return out
 
 
 def carriers_of(

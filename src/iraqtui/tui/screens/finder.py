@@ -29,7 +29,10 @@ QUOTE_MARKS = "“”\"'‘’ "
 def find(conn: sqlite3.Connection, query: str) -> tuple[str, list[QuoteHit]]:
     from iraqtui.analysis.quote_search import search_quotes
 
-    return query, search_quotes(conn, query, limit=30) if query.strip() else []
+    if not query.strip():
+        return query, []
+    # The rows show speaker and outlet, not the other sources carrying a quote.
+    return query, search_quotes(conn, query, limit=30, carriers="unnamed")
 
 
 def warm(conn: sqlite3.Connection) -> int:
