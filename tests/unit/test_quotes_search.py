@@ -73,6 +73,21 @@ def test_cli_prints_speaker_outlet_and_carriers(cli, seeds_db_path: Path) -> Non
     assert "also in" in result.out
 
 
+def test_cli_says_when_a_quote_is_the_posts_own_reporting(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "harbor_times"
+    folder.mkdir()
+    (folder / "port.txt").write_text(
+        "Ceasefire holds in Port Aldane\n\n"
+        '"We have no wish to fight our brothers," said Karim Odell, a spokesman.\n',
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "own.db")
+    assert cli("ingest", str(tmp_path), "--db", db).code == 0
+    result = cli("quotes", "no wish to fight", "--db", db)
+    assert "Karim Odell · no outlet cited: the post's own reporting" in result.out
+    assert "reported by" not in result.out
+
+
 def test_index_is_built_once_per_database(seeds_db: sqlite3.Connection) -> None:
     first = index_for(seeds_db)
     assert index_for(seeds_db) is first

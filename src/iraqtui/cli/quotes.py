@@ -93,11 +93,13 @@ def print_hit(hit: QuoteHit) -> None:
     speaker = q.shown_speaker or "unknown speaker"
     if "speaker" not in q.corrections and not q.speaker and q.speaker_via:
         speaker += " (named by another source carrying it)"
-    outlet = q.shown_outlet or "no reporting outlet named"
+    cited = q.shown_outlet
+    # No cited outlet: the post reports it itself (or never says where it read it).
+    via = f"reported by {one_line(cited)}" if cited else "no outlet cited: the post's own reporting"
     fixed = " [corrected]" if q.corrections else ""
     shown = one_line(q.text, 110)
     print(f"{hit.score:5.1f}  {shown if q.kind == 'passage' else '“' + shown + '”'}")
-    print(f"       {q.kind}: {one_line(speaker)} · reported by {one_line(outlet)}{fixed}")
+    print(f"       {q.kind}: {one_line(speaker)} · {via}{fixed}")
     print(f"       in {one_line(q.outlet or q.file)} [{one_line(q.file)} @{q.start}] quote {q.id}")
     for c in q.carriers:
         how = "same words" if not c.differs else "differs: " + "; ".join(c.differs[:4])
