@@ -124,3 +124,14 @@ def test_control_characters_from_the_corpus_never_reach_the_terminal(
     for out in outputs:
         assert not any(ch in out for ch in "\x1b\x07\x9b"), out
     assert "Haddad" in outputs[3]
+
+
+def test_a_pasted_page_as_a_name_gets_a_short_error(cli: Any, tmp_path: Path) -> None:
+    db = build(cli, tmp_path)
+    pasted = "Sadr " + "x" * 20_000
+    for command in ("actors", "compare"):
+        result = cli(command, "--db", db, pasted)
+        assert result.code == 1
+        lines = result.err.splitlines()
+        assert len(lines) == 1 and len(lines[0]) < 400, command
+        assert "named 'Sadr xxx" in lines[0] and "…'" in lines[0]

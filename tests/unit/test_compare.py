@@ -233,3 +233,24 @@ def test_tone_is_vaders_compound_and_evaluative_words_are_located() -> None:
     text = "A tyrant who’s picking on poor, peaceful Muqtada Sadr."
     assert all(text[w.start : w.end] == w.word for w in words)
     assert tone.tone_of([]).score is None
+
+
+def test_the_prior_total_counts_content_words_as_the_outlets_do(
+    seeds_db: sqlite3.Connection,
+) -> None:
+    """The groups count content words only, so the prior's background total must too: about
+    half the indexed tokens of the seeds are stopwords, which would halve the prior's weight
+    over the counted words (alpha_0 would not be what it says)."""
+    from iraqtui.analysis.keyness import count_words
+    from iraqtui.store.event_queries import background_counts
+
+    result = characterise(seeds_db, "qom_truce")
+    _, indexed = background_counts(seeds_db, [])
+    texts = [str(t) for (t,) in seeds_db.execute("SELECT text FROM paragraphs")]
+    content, _ = count_words(texts)
+    counted = sum(content.values())
+    total = result.prior.background_tokens
+    assert total < 0.6 * indexed  # stopwords left out
+    # what is left matches the content words, up to numbers and one-letter tokens
+    assert abs(total - counted) <= 0.03 * counted
+    assert "stopwords left out" in result.prior.source

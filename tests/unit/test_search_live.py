@@ -32,12 +32,32 @@ def test_ranked_hits_are_those_of_the_obvious_query(
     assert ranks == sorted(ranks)
 
 
+@pytest.mark.parametrize("few_matches", [True, False])
 @pytest.mark.parametrize(
     "query",
     ["Basra", "negoti*", '"Mahdi Army"', "NEAR(Sadr Iran, 5)", "Sadr NOT Basra", "text: truce"],
 )
-def test_snippets_are_those_the_index_makes(seeds_db: sqlite3.Connection, query: str) -> None:
-    """Ranked hits get their snippets from a small index of the page alone: the same text."""
+def test_snippets_are_those_the_index_makes(
+    seeds_db: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    few_matches: bool,
+) -> None:
+    """Ranked hits get their snippets from one walk of the matches when the ranking saw them
+    all, else from a small index of the page alone: the same text either way."""
+    if few_matches:
+        monkeypatch.setattr(queries, "RANK_SLACK", 10_000)  # the ranking sees every match
+    else:
+        monkeypatch.setattr(queries, "_few_match_snippets", lambda *_args: None)
+    walked: list[int] = []
+    walk = queries._few_match_snippets
+
+    def spy(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, str] | None:
+        walked.append(len(ids))
+        return walk(conn, match, ids)
+
+    if few_matches:
+        monkeypatch.setattr(queries, "_few_match_snippets", spy)
     expected = dict(
         seeds_db.execute(
             "SELECT rowid, snippet(paragraphs_fts, 0, ?, ?, '…', 24) FROM paragraphs_fts "
@@ -50,6 +70,7 @@ def test_snippets_are_those_the_index_makes(seeds_db: sqlite3.Connection, query:
     for hit in got.hits:
         assert hit.snippet == expected[hit.paragraph_id]
         assert HIT_OPEN in hit.snippet
+    assert bool(walked) == few_matches
 
 
 def test_an_outlet_filter_ranks_as_the_obvious_query(seeds_db: sqlite3.Connection) -> None:

@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from iraqtui.analysis.keyness import (
     DEFAULT_ALPHA0,
@@ -28,9 +29,10 @@ from iraqtui.analysis.names import FUZZY_ACCEPT, resolve_name
 from iraqtui.analysis.tone import LEXICON, Evaluative, Tone, evaluative_words, tone_of
 from iraqtui.analysis.tone import warm_up as tone_warm_up
 from iraqtui.errors import UnknownName
-from iraqtui.ingest.catalogue import stems
+from iraqtui.ingest.catalogue import STOPWORDS, stems
 from iraqtui.models import CorpusSentence, SentenceQuote
 from iraqtui.store import event_queries as eq
+from iraqtui.textsafe import one_line
 
 # For an actor, the words within this many content words of a mention are its context.
 ACTOR_WINDOW = 5
@@ -124,6 +126,12 @@ def warm_up() -> None:
     tone_warm_up()
 
 
+@cache
+def _stop_stems() -> frozenset[str]:
+    """The index's stems of the stopwords, which the keyness counts leave out."""
+    return frozenset(stems(sorted(STOPWORDS)))
+
+
 def resolve_target(conn: sqlite3.Connection, name: str) -> Target:
     """An event (key or label) or actor (name or alias), exactly or by a clear fuzzy match;
     otherwise UnknownName listing the closest."""
@@ -141,7 +149,7 @@ def resolve_target(conn: sqlite3.Connection, name: str) -> Target:
     if found.found is not None:
         return found.found
     closest = ", ".join(f"{t.key!r} ({t.kind})" for t in found.closest[:5]) or "none"
-    raise UnknownName(f"no event or actor named {name!r}; closest: {closest}")
+    raise UnknownName(f"no event or actor named {one_line(name, 80)!r}; closest: {closest}")
 
 
 def characterise(
@@ -197,7 +205,10 @@ def characterise(
     for outlet, rows in by_outlet.items():
         groups[outlet] = _term_counts(target, rows, mentions, spellings, quoted_terms)
     vocabulary = set().union(*groups.values()) if groups else set()
-    background, total = eq.background_counts(conn, vocabulary)
+    background, total = eq.background_counts(conn, vocabulary | _stop_stems())
+    # The groups count content words only, so B must too (about half the indexed tokens
+    # are stopwords): otherwise the prior carries about half of alpha_0 over those words.
+    total = max(1, total - sum(background.get(s, 0) for s in _stop_stems()))
     prior = informative_prior(vocabulary, background, total, alpha0)
     terms = distinctive_terms(groups, prior, alpha0, spellings=spellings, top=top_terms)
 
@@ -234,7 +245,10 @@ def characterise(
         target=target,
         columns=columns,
         prior=PriorInfo(
-            alpha0, total, "stem frequencies of the whole database (paragraph full-text index)"
+            alpha0,
+            total,
+            "stem frequencies of the whole database (paragraph full-text index, stopwords "
+            "left out)",
         ),
         tone_method=tone_method,
         terms_method=terms_method,

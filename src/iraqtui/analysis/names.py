@@ -19,6 +19,9 @@ T = TypeVar("T", bound=Hashable)
 # every other target by at least MARGIN points.
 FUZZY_ACCEPT = 88.0
 MARGIN = 5.0
+# Names are a few words long; a longer query cannot match one better, and fuzzy scoring a
+# 20,000-character paste against every name took seconds. Messages echo at most 80 of them.
+MAX_QUERY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,10 @@ def resolve_name(
     limit: int = 12,
 ) -> Resolution[T]:
     """The target one of whose `names` (name, target pairs, several per target allowed) the
-    query means: equal ignoring case, else the clear best fuzzy match."""
-    wanted = query.strip().casefold()
+    query means: equal ignoring case, else the clear best fuzzy match. Only the first
+    MAX_QUERY_CHARS characters of the query count."""
+    query = query.strip()[:MAX_QUERY_CHARS]
+    wanted = query.casefold()
     exact = list(dict.fromkeys(t for name, t in names if name.casefold() == wanted))
     if len(exact) == 1:
         return Resolution(exact[0], tuple(exact))

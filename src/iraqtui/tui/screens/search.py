@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -102,7 +102,27 @@ class SearchScreen(Guarded, ModalScreen[None]):
         if self._live is not None:
             self._live.close()
 
+    @property
+    def closing(self) -> bool:
+        """Off the screen stack: popped, its widgets going or gone though `is_attached` may
+        still hold until the screen itself is detached."""
+        return not self.is_attached or self not in self.app.screen_stack
+
+    @on(events.ScreenSuspend)
+    def _stop_when_closed(self) -> None:
+        """Closing (not merely covered): stop the pending query and the running one now;
+        Textual would cancel the worker only at unmount, after the widgets are gone."""
+        if not self.closing:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self.workers.cancel_group(self, "search")
+        if self._live is not None:
+            self._live.cancel()
+
     def _run(self, query: str) -> None:
+        if self.closing:
+            return
         status = self.query_one("#search-status", Static)
         if not query.strip():
             if self._live is not None:
@@ -142,7 +162,7 @@ class SearchScreen(Guarded, ModalScreen[None]):
             deliver(ranked)
 
     def _show(self, outcome: SearchResult | str) -> None:
-        if not self.is_attached:
+        if self.closing:  # results handed over just before the screen was closed
             return
         status = self.query_one("#search-status", Static)
         results = self.query_one("#search-results", RowList)
