@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from iraqtui.config import bundled_seeds_dir
 
 SEEDS = bundled_seeds_dir()
@@ -135,3 +137,13 @@ def test_a_pasted_page_as_a_name_gets_a_short_error(cli: Any, tmp_path: Path) ->
         lines = result.err.splitlines()
         assert len(lines) == 1 and len(lines[0]) < 400, command
         assert "named 'Sadr xxx" in lines[0] and "…'" in lines[0]
+
+
+@pytest.mark.parametrize("command", [["events"], ["actors", "--outlet"]])
+def test_a_huge_event_or_outlet_name_gets_a_short_error(
+    cli: Any, seeds_db_path: Path, command: list[str]
+) -> None:
+    result = cli(*command, "x" * 20_000, "--db", str(seeds_db_path))
+    assert result.code == 1
+    assert result.err.startswith("iraqtui: error: ") and len(result.err.splitlines()) == 1
+    assert len(result.err) < 400

@@ -10,7 +10,8 @@ group sizes n and a prior alpha_w (alpha_0 = the prior's total mass):
     z       = delta / sqrt(var)
 
 The prior is informative: alpha_w = alpha_0 * (b_w + 1) / (B + 1), where b_w is how often the
-word's stem occurs in the whole database (its full-text index) and B the index's token total,
+word's stem occurs in the whole database (its full-text index) and B the index's total of
+content-word tokens (stopwords left out, as in the groups' counts),
 so rare words are shrunk towards the corpus rate instead of topping the list on one use.
 Words are compared by Porter stem (the stemmer the full-text index uses) and shown in their
 most frequent spelling.
@@ -22,7 +23,8 @@ corpus, with the weight of about two news articles (1000 words)": an outlet's ra
 away from the corpus rates as its own text grows past that. The alternatives were measured
 on the seeds (`iraqtui compare qom_truce`): alpha_0 = the database's token total (raw
 background counts as pseudo-counts) shrinks every z towards 0 as the database grows (at
-most 0.67 on the seeds' 3,471 tokens already); alpha_0 = the words compared
+most 0.67 on the seeds' 3,471 tokens, counting stopwords; 1,724 content words);
+alpha_0 = the words compared
 (empirical Bayes, as R's tidylo) puts the corpus's frequent words first ("use",
 "operation", "city") where 1000 puts the telling ones ("Hakim", "delegation", "truce").
 On a handful of posts z stays low whatever the prior: with 29 words against 102 and a

@@ -95,7 +95,7 @@ def resolve_event(conn: sqlite3.Connection, name: str) -> EventSummary:
     if found.found is not None:
         return by_key[found.found]
     closest = ", ".join(repr(k) for k in found.closest[:5]) or "none (no events in the database)"
-    raise UnknownName(f"no event named {name!r}; closest: {closest}")
+    raise UnknownName(f"no event named {one_line(name, 80)!r}; closest: {closest}")
 
 
 def _dates(event: EventSummary) -> str:
