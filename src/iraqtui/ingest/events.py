@@ -11,7 +11,9 @@ Evidence for sentence S and event E (weights are the constants below, chosen on 
     (and counts as a multi-word term), never a bare "resists".
   - actors: each of E's actors the actor stage found in S adds ACTOR_WEIGHT, at most ACTOR_CAP.
   - phrases: the best rapidfuzz partial ratio between S and one of E's phrases, from
-    PHRASE_FLOOR (adds 0) to 100 (adds PHRASE_WEIGHT).
+    PHRASE_FLOOR (adds 0) to 100 (adds PHRASE_WEIGHT). It is only looked for as high as could
+    change whether S is assigned (`_phrase_cutoff`; a sentence not assigned shows no
+    evidence), which lets `event_phrases` rule most pairs out without rapidfuzz.
 S is assigned to E when the total reaches ASSIGN_AT and at least TEXT_EVIDENCE_MIN of it is
 term or phrase evidence (actors alone never assign). Two passes then use the paragraph:
   - topic: in a paragraph already holding a sentence assigned to E, a sentence whose own total
@@ -32,9 +34,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import utils
 
 from iraqtui.ingest.catalogue import STOPWORDS, Catalogue, stems, words
+from iraqtui.ingest.event_phrases import PhraseIndex, SentencePhrases
 from iraqtui.models import Document, EventPassage, Mention, Sentence, SentenceVoice
 
 TERM_WEIGHT = 1.0
@@ -63,6 +66,9 @@ POINTING_BACK = frozenset(
 )
 PRONOUNS = frozenset(["it", "they", "them", "this", "these", "those", "he", "him", "she", "such"])
 POINTING_WINDOW = 7
+# Keeps a phrase cutoff strictly below the exact threshold, so float rounding in the sums
+# can never drop a ratio that would have assigned a sentence.
+_CUTOFF_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
@@ -78,9 +84,9 @@ class _Term:
 class _Compiled:
     keys: tuple[str, ...]
     by_first_stem: dict[str, tuple[_Term, ...]]
-    phrases: tuple[tuple[tuple[str, str], ...], ...]  # per event: (phrase, processed)
+    phrases: PhraseIndex
     phrase_events: dict[str, tuple[int, ...]]  # content stem of a phrase -> events
-    actors: tuple[frozenset[str], ...]  # per event: casefolded canonical names
+    actor_events: dict[str, tuple[int, ...]]  # casefolded canonical name -> events
     actor_names: dict[str, str]  # casefolded -> canonical, for evidence a reader can read
     negator_stems: frozenset[str]
 
@@ -90,7 +96,18 @@ class _Evidence:
     terms: float = 0.0
     actors: float = 0.0
     phrase: float = 0.0
-    items: list[str] = field(default_factory=list)
+    # What the items say, kept raw: most evidence never reaches an assignment.
+    term_texts: list[str] = field(default_factory=list)
+    actor_keys: list[str] = field(default_factory=list)  # casefolded, sorted
+    phrase_item: str = ""
+
+    def items(self, actor_names: dict[str, str]) -> list[str]:
+        """The evidence as stored: terms, then actors, then the phrase."""
+        found = [f"term:{t}" for t in self.term_texts]
+        found.extend(f"actor:{actor_names.get(a, a)}" for a in self.actor_keys)
+        if self.phrase_item:
+            found.append(self.phrase_item)
+        return found
 
     @property
     def total(self) -> float:
@@ -119,18 +136,19 @@ def _compile(catalogue: Catalogue) -> _Compiled:
         weight = base / len(events)
         first[key[0]].append(_Term(spelling[(negated, key)], key, weight, tuple(events), negated))
     phrase_events: dict[str, set[int]] = defaultdict(set)
+    actor_events: dict[str, set[int]] = defaultdict(set)
     for index, event in enumerate(catalogue.events):
         for phrase in event.phrases:
             for stem in _content_stems(words(phrase)):
                 phrase_events[stem].add(index)
+        for actor in event.actors:
+            actor_events[actor.casefold()].add(index)
     return _Compiled(
         keys=tuple(e.key for e in catalogue.events),
         phrase_events={k: tuple(sorted(v)) for k, v in phrase_events.items()},
+        actor_events={k: tuple(sorted(v)) for k, v in actor_events.items()},
         by_first_stem={k: tuple(v) for k, v in first.items()},
-        phrases=tuple(
-            tuple((p, utils.default_process(p)) for p in e.phrases) for e in catalogue.events
-        ),
-        actors=tuple(frozenset(a.casefold() for a in e.actors) for e in catalogue.events),
+        phrases=PhraseIndex([e.phrases for e in catalogue.events]),
         actor_names={a.casefold(): a for e in catalogue.events for a in e.actors},
         negator_stems=frozenset(stems(sorted(NEGATORS))),
     )
@@ -164,9 +182,10 @@ def _term_matches(compiled: _Compiled, sentence_stems: list[str]) -> list[tuple[
 
 
 def _evidence(
-    compiled: _Compiled, text: str, sentence_stems: list[str], actors: set[str]
-) -> dict[int, _Evidence]:
-    """Evidence for each event with any, for one sentence."""
+    compiled: _Compiled, phrases: SentencePhrases, sentence_stems: list[str], actors: set[str]
+) -> tuple[dict[int, _Evidence], dict[int, float]]:
+    """Evidence for each event with any, for one sentence, and the events whose phrase score
+    was only ruled out below a cutoff (see `_phrase_cutoff`), with that cutoff."""
     out: dict[int, _Evidence] = defaultdict(_Evidence)
     seen: set[tuple[int, str]] = set()
     for _start, _end, term in _term_matches(compiled, sentence_stems):
@@ -174,31 +193,62 @@ def _evidence(
             if (event, term.text) in seen:
                 continue
             seen.add((event, term.text))
-            out[event].terms += term.weight
-            out[event].items.append(f"term:{term.text}")
-    for event, names in enumerate(compiled.actors):
-        hits = sorted(names & actors)
-        if hits:
-            out[event].actors = min(ACTOR_CAP, ACTOR_WEIGHT * len(hits))
-            out[event].items.extend(f"actor:{compiled.actor_names.get(a, a)}" for a in hits)
+            ev = out[event]
+            ev.terms += term.weight
+            ev.term_texts.append(term.text)
+    named: dict[int, list[str]] = defaultdict(list)
+    for actor in sorted(actors):
+        for event in compiled.actor_events.get(actor, ()):
+            named[event].append(actor)
+    for event, hits in named.items():
+        ev = out[event]
+        ev.actors = min(ACTOR_CAP, ACTOR_WEIGHT * len(hits))
+        ev.actor_keys = hits
     shared: dict[int, int] = defaultdict(int)
     for stem in set(sentence_stems):
         for event in compiled.phrase_events.get(stem, ()):
             shared[event] += 1
     # Fuzzy phrase scores are the costly part: only for events with other evidence or with
-    # PHRASE_SHARED_STEMS words in common with one of their phrases.
+    # PHRASE_SHARED_STEMS words in common with one of their phrases, and only as high as
+    # could make the sentence an event's own.
     candidates = set(out) | {e for e, n in shared.items() if n >= PHRASE_SHARED_STEMS}
-    processed = utils.default_process(text)
-    for event in sorted(candidates):
-        best, best_phrase = 0.0, ""
-        for phrase, proc in compiled.phrases[event]:
-            ratio = fuzz.partial_ratio(proc, processed, score_cutoff=PHRASE_FLOOR)
-            if ratio > best:
-                best, best_phrase = ratio, phrase
-        if best > PHRASE_FLOOR:
-            out[event].phrase = PHRASE_WEIGHT * (best - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
-            out[event].items.append(f"phrase:{best_phrase} ({best:.0f})")
-    return out
+    unsure: dict[int, float] = {}
+    for event in candidates:
+        known = out.get(event)
+        cutoff = _phrase_cutoff(known, ASSIGN_AT) if known is not None else _PHRASE_ONLY_CUTOFF
+        if not _add_phrase(phrases, out, event, cutoff) and cutoff > PHRASE_FLOOR:
+            unsure[event] = cutoff
+    return out, unsure
+
+
+def _phrase_cutoff(ev: _Evidence | None, at: float) -> float:
+    """The lowest phrase ratio that could lift `ev` to a total of `at` with enough text
+    evidence; a lower ratio cannot change whether the sentence is assigned, and a sentence
+    not assigned shows no evidence, so it need not be known."""
+    terms = ev.terms if ev is not None else 0.0
+    actors = ev.actors if ev is not None else 0.0
+    shortfall = max(at - terms - actors, TEXT_EVIDENCE_MIN - terms)
+    needed = PHRASE_FLOOR + shortfall * (100.0 - PHRASE_FLOOR) / PHRASE_WEIGHT
+    return max(PHRASE_FLOOR, needed - _CUTOFF_SLACK)
+
+
+_PHRASE_ONLY_CUTOFF = _phrase_cutoff(None, ASSIGN_AT)
+
+
+def _add_phrase(
+    phrases: SentencePhrases, out: dict[int, _Evidence], event: int, cutoff: float
+) -> bool:
+    """Add `event`'s phrase evidence if its best phrase reaches `cutoff`; whether it did."""
+    if cutoff > 100.0:
+        return False
+    found = phrases.best(event, cutoff, PHRASE_FLOOR)
+    if found is None:
+        return False
+    best, phrase = found
+    ev = out.setdefault(event, _Evidence())
+    ev.phrase = PHRASE_WEIGHT * (best - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
+    ev.phrase_item = f"phrase:{phrase} ({best:.0f})"
+    return True
 
 
 def score_of(total: float) -> float:
@@ -231,26 +281,39 @@ def assign_events(
     substantive = [
         s for s in body if sum(1 for w in tokens[s.seq] if w not in STOPWORDS) >= MIN_CONTENT_WORDS
     ]
-    evidence = {
-        s.seq: _evidence(compiled, doc.sentence_text(s), stems(tokens[s.seq]), actors_in[s.seq])
-        for s in substantive
-    }
+    evidence: dict[int, dict[int, _Evidence]] = {}
+    unsure: dict[int, dict[int, float]] = {}
+    phrases: dict[int, SentencePhrases] = {}
+    for s in substantive:
+        phrases[s.seq] = SentencePhrases(
+            compiled.phrases, utils.default_process(doc.sentence_text(s))
+        )
+        evidence[s.seq], unsure[s.seq] = _evidence(
+            compiled, phrases[s.seq], stems(tokens[s.seq]), actors_in[s.seq]
+        )
     assigned: dict[tuple[int, int], tuple[float, list[str]]] = {}  # (seq, event) -> total, items
     for s in substantive:
         for event, ev in evidence[s.seq].items():
             if ev.total >= ASSIGN_AT and ev.text >= TEXT_EVIDENCE_MIN:
-                assigned[(s.seq, event)] = (ev.total, ev.items)
+                assigned[(s.seq, event)] = (ev.total, ev.items(compiled.actor_names))
     strict = dict(assigned)
     paragraph_of = {s.seq: s.paragraph_seq for s in substantive}
     events_in_paragraph: dict[int, set[int]] = defaultdict(set)
     for seq, event in strict:
         events_in_paragraph[paragraph_of[seq]].add(event)
     for s in substantive:
+        here = events_in_paragraph[s.paragraph_seq]
+        for event in here.intersection(unsure[s.seq]):
+            # Joining an event of the paragraph takes less evidence: look again, lower.
+            lower = _phrase_cutoff(evidence[s.seq].get(event), TOPIC_AT)
+            if lower < unsure[s.seq][event]:
+                _add_phrase(phrases[s.seq], evidence[s.seq], event, lower)
         for event, ev in evidence[s.seq].items():
-            if (s.seq, event) in assigned or event not in events_in_paragraph[s.paragraph_seq]:
+            if (s.seq, event) in assigned or event not in here:
                 continue
             if ev.total >= TOPIC_AT and ev.text >= TEXT_EVIDENCE_MIN:
-                assigned[(s.seq, event)] = (ev.total, [*ev.items, "topic:paragraph"])
+                items = ev.items(compiled.actor_names)
+                assigned[(s.seq, event)] = (ev.total, [*items, "topic:paragraph"])
     _context(doc, substantive, tokens, strict, assigned)
     by_seq = {s.seq: s for s in substantive}
     return [
