@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from iraqtui.analysis import quote_search
+from iraqtui.analysis import quote_index
+from iraqtui.analysis.quote_index import index_from_parts, index_parts
 from iraqtui.analysis.quote_search import (
     MIN_SCORE,
     brute_force,
     build_index,
     index_for,
-    index_from_parts,
-    index_parts,
     rank,
     search_quotes,
 )
@@ -165,12 +164,12 @@ def test_a_second_process_loads_the_index_instead_of_building_it(
     shutil.copy(seeds_db_path, db)
     first = cli("quotes", "too big for his boots", "--json", "--db", str(db))
     assert (tmp_path / "c.db-quotes").is_file()
-    quote_search._CACHE.clear()  # as in a new process
+    quote_index._CACHE.clear()  # as in a new process
 
     def no_build(rows: object) -> None:
         raise AssertionError("rebuilt although the cache file was current")
 
-    monkeypatch.setattr(quote_search, "build_index", no_build)
+    monkeypatch.setattr(quote_index, "build_index", no_build)
     assert cli("quotes", "too big for his boots", "--json", "--db", str(db)).out == first.out
 
 
@@ -201,7 +200,7 @@ def test_the_cache_round_trips_and_a_damaged_one_is_rebuilt(
     expected = cli("quotes", "open war till liberation", "--json", "--db", str(db)).out
     for garbage in (b"not a cache", (tmp_path / "c.db-quotes").read_bytes()[:-100]):
         (tmp_path / "c.db-quotes").write_bytes(garbage)
-        quote_search._CACHE.clear()
+        quote_index._CACHE.clear()
         result = cli("quotes", "open war till liberation", "--json", "--db", str(db))
         assert (result.code, result.out, result.err) == (0, expected, "")
 
@@ -213,7 +212,7 @@ def test_an_unwritable_cache_place_only_means_building_again(
     shutil.copy(seeds_db_path, db)
     (tmp_path / "c.db-quotes").mkdir()  # neither readable nor replaceable as a file
     for _ in range(2):
-        quote_search._CACHE.clear()
+        quote_index._CACHE.clear()
         result = cli("quotes", "too big for his boots", "--json", "--db", str(db))
         assert result.code == 0 and result.err == ""
         assert json.loads(result.out)["hits"][0]["file"] == "003_b083dd00b5ae1b7d.txt"
@@ -273,7 +272,7 @@ def test_a_quote_changed_in_place_is_searched_as_it_is_now(
         assert [h.quote.id for h in search_quotes(conn, "purple elephants dance")] == [quote]
     finally:
         conn.close()
-    quote_search._CACHE.clear()  # a new process reads the cache file: also current
+    quote_index._CACHE.clear()  # a new process reads the cache file: also current
     conn = sqlite3.connect(db)
     try:
         assert [h.quote.id for h in search_quotes(conn, "purple elephants dance")] == [quote]
