@@ -9,6 +9,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from iraqtui.ingest.reuse import find_reuse
 from iraqtui.models import ReuseInput
 
@@ -121,3 +123,103 @@ def test_export_says_where_wording_differs(cli, tmp_path: Path) -> None:  # type
     assert len(rows) == 2 and rows[0]["wording_differs"] == []
     # b drops "least"; the apostrophe style and the ellipsis do not count
     assert rows[1]["wording_differs"] == ["-least"]
+
+
+def _reuse_rows(db: Path) -> list[tuple[str, int, int]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT s.file, r.start, r.end FROM reuse r JOIN sources s ON s.id = r.source "
+            "ORDER BY s.file, r.start"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_editing_a_file_updates_its_reuse_as_a_fresh_ingest_would(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = (
+        "Grain prices in the capital doubled within a week as traders hoarded flour and the "
+        "central bank refused to release its reserves to the mills."
+    )
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"Filler line.\n\n{ORIGINAL}\n\n{other}\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(COPY + "\n", encoding="utf-8")
+    (corpus / "c.txt").write_text("Nothing shared here at all.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert cli("ingest", str(corpus), "--db", str(db)).code == 0
+    assert {f for f, _, _ in _reuse_rows(db)} == {"a.txt", "b.txt"}
+
+    # b no longer carries the passage, the last file (whose paragraph ids are reused) does
+    (corpus / "b.txt").write_text("My own view is different.\n", encoding="utf-8")
+    (corpus / "c.txt").write_text(f"As reported: {other}\n", encoding="utf-8")
+    assert cli("ingest", str(corpus), "--db", str(db)).code == 0
+    fresh = tmp_path / "fresh.db"
+    assert cli("ingest", str(corpus), "--db", str(fresh)).code == 0
+    assert _reuse_rows(db) == _reuse_rows(fresh)
+    assert {f for f, _, _ in _reuse_rows(db)} == {"a.txt", "c.txt"}
+
+
+def test_a_database_from_before_fingerprints_gets_them_on_the_next_ingest(
+    cli,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Filler line.\n\n" + ORIGINAL + "\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(COPY + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert cli("ingest", str(corpus), "--db", str(db)).code == 0
+    expected = _reuse_rows(db)
+    assert expected
+    conn = sqlite3.connect(db)  # what a version 1 database holds: no reuse state
+    with conn:
+        conn.executescript(
+            "DROP TABLE reuse_prints; DROP TABLE reuse_pairs; DROP TABLE reuse_links;"
+            "DELETE FROM reuse; UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+        )
+    conn.close()
+    result = cli("ingest", str(corpus), "--db", str(db))
+    assert result.code == 0
+    assert _reuse_rows(db) == expected
+
+
+def test_a_new_file_is_aligned_against_the_corpus_not_the_corpus_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.ingest import reuse
+    from iraqtui.ingest.pipeline import ingest
+    from iraqtui.store.db import open_db
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Filler line.\n\n" + ORIGINAL + "\n", encoding="utf-8")
+    (corpus / "b.txt").write_text(COPY + "\n", encoding="utf-8")
+    conn = open_db(tmp_path / "c.db").conn
+    aligned: list[tuple[int, int]] = []
+    real = reuse.Aligner.links
+
+    def counting(self: reuse.Aligner, pairs: list[tuple[int, int]]) -> list[list[reuse.Link]]:
+        aligned.extend(pairs)
+        return real(self, pairs)
+
+    monkeypatch.setattr(reuse.Aligner, "links", counting)
+    ingest(conn, [corpus], bundled_seeds_dir())
+    assert len(aligned) == 1
+    ids = dict(conn.execute("SELECT file, id FROM sources").fetchall())
+    aligned.clear()
+    (corpus / "c.txt").write_text("Quoted: " + ORIGINAL + "\n", encoding="utf-8")
+    ingest(conn, [corpus], bundled_seeds_dir())
+    new = conn.execute("SELECT id FROM sources WHERE file = 'c.txt'").fetchone()[0]
+    owners = [
+        {
+            conn.execute("SELECT source FROM paragraphs WHERE id = ?", (p,)).fetchone()[0]
+            for p in pair
+        }
+        for pair in aligned
+    ]
+    assert len(owners) == 2 and all(new in o for o in owners)  # c with a, c with b
+    assert {ids["a.txt"], ids["b.txt"], new} == {
+        s for (s,) in conn.execute("SELECT DISTINCT source FROM reuse")
+    }

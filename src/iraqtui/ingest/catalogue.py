@@ -183,10 +183,10 @@ def words(text: str) -> list[str]:
     return [w for w, _s, _e in word_spans(text)]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def word_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """`words` with their offsets in `text` (cached: compare tokenises each sentence for tone
-    and for terms)."""
+    and for terms; kept small, as every ingest worker holds one: 65,536 entries were ~250 MB)."""
     return tuple((_normal(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text))
 
 

@@ -6,8 +6,9 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover
 from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
 from iraqtui.ingest.sidecar_quotes import apply_quoted_rules
-from iraqtui.models import Document, ReuseInput, SourceAnalysis
-from iraqtui.store import writer
+from iraqtui.models import Document, SourceAnalysis
+from iraqtui.store import reuse_store, writer
 from iraqtui.store.schema import PIPELINE_VERSION
 from iraqtui.textsafe import sanitize
 
@@ -164,6 +165,8 @@ PARALLEL_MIN_FILES = 16
 CHUNK_FILES = 48
 BATCH_SECONDS = 0.5
 BATCH_SOURCES = 200
+# SQLite page cache while ingesting (the default 2 MB makes every index insert a page read).
+INGEST_CACHE_KB = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,8 @@ class _Outcome:
     status: str  # analysed | skipped | refused
     analysis: SourceAnalysis | None = None
     reason: str = ""
+    # reuse fingerprints by paragraph seq, computed here so the corpus-level stage need not
+    prints: tuple[tuple[int, list[int]], ...] = ()
 
 
 _WORKER_STATE: dict[str, object] = {}
@@ -239,7 +244,8 @@ def _prepare(task: _Task, sidecars: Sidecars, rebuild: bool) -> _Outcome:
         return _Outcome(task, "skipped", reason="unchanged")
     root_name = Path(task.root).name
     analysis = analyse(task.name, root_name, decoded, sidecars, task.path)
-    return _Outcome(task, "analysed", analysis)
+    prints = tuple(reuse.paragraph_prints(analysis.doc))
+    return _Outcome(task, "analysed", analysis, prints=prints)
 
 
 def ingest(
@@ -285,19 +291,29 @@ def ingest(
         initargs=(shared, options.rebuild),
     )
     batch = _Batch(conn, sidecars_by_root, report, progress, len(files))
+    (cache_size,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = -{INGEST_CACHE_KB}")
     try:
-        for outcome in outcomes:
-            batch.add(outcome)
+        if len(files) > len(known):
+            # Mostly new sources: building the fingerprint index once, sorted, at the corpus
+            # stage costs far less than keeping it up to date row by row.
+            with writer.transaction(conn):
+                reuse_store.drop_print_index(conn)
+        try:
+            for outcome in outcomes:
+                batch.add(outcome)
+        finally:
+            batch.commit()
+        if files:
+            remember_paths(conn, paths)
+        if batch.changed or options.rebuild or corpus_stale(conn):
+            refresh_reuse(conn)
+            current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
+            with writer.transaction(conn):
+                writer.prune_events(conn, current)
+                writer.set_meta(conn, CORPUS_STALE, "0")
     finally:
-        batch.commit()
-    if files:
-        remember_paths(conn, paths)
-    if batch.changed or options.rebuild or corpus_stale(conn):
-        refresh_reuse(conn)
-        current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
-        with writer.transaction(conn):
-            writer.prune_events(conn, current)
-            writer.set_meta(conn, CORPUS_STALE, "0")
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
     report.seconds = time.perf_counter() - started
     return report
 
@@ -342,7 +358,9 @@ class _Batch:
             self.open_since = time.perf_counter()
         with writer.savepoint(self.conn):
             actor_ids, event_ids = self._ids(task.root)
-            writer.write_source(self.conn, analysis, task.root, actor_ids, event_ids)
+            writer.write_source(
+                self.conn, analysis, task.root, actor_ids, event_ids, prints=outcome.prints
+            )
             # Committed with the source: if the process dies before the corpus-level refresh,
             # the next run still knows the reuse table is out of date.
             writer.set_meta(self.conn, CORPUS_STALE, "1")
@@ -398,17 +416,85 @@ def corpus_stale(conn: sqlite3.Connection) -> bool:
 
 
 def refresh_reuse(conn: sqlite3.Connection) -> None:
-    """Recompute passages shared across sources over the whole corpus."""
-    rows = conn.execute(
-        "SELECT source, id, start, text FROM paragraphs WHERE boilerplate = 0 ORDER BY source, seq"
-    )
-    inputs = (
-        ReuseInput(int(source), int(pid), int(start), str(text))
-        for source, pid, start, text in rows
-    )
-    spans = reuse.find_reuse(inputs)
+    """Bring the passages shared across sources up to date: align the candidate pairs not
+    seen before (committed as it goes, so a killed run keeps them), then re-cluster."""
+    if reuse_store.needs_backfill(conn):
+        backfill_prints(conn)
     with writer.transaction(conn):
-        writer.replace_reuse(conn, spans)
+        reuse_store.prepare(conn)
+    # A read of the corpus and a write of temporary tables only: other writers go on.
+    reuse.find_candidates(conn)
+    conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    opened = time.perf_counter()
+
+    def commit_now_and_then() -> None:
+        nonlocal opened
+        if time.perf_counter() - opened >= BATCH_SECONDS:
+            conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            opened = time.perf_counter()
+
+    try:
+        reuse.update_reuse(
+            conn, parallel=partial(_parallel_aligner, conn), on_batch=commit_now_and_then
+        )
+        writer.replace_reuse(conn, reuse.cluster_stored(conn))
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+# Below this many new pairs the pool's start-up costs more than aligning them here.
+PARALLEL_MIN_PAIRS = 20_000
+
+
+def _parallel_aligner(conn: sqlite3.Connection, new_pairs: int) -> reuse.AlignFn | None:
+    """Align in worker processes that read the (committed) paragraphs themselves."""
+    workers = usable_cores()
+    path = _database_file(conn)
+    if new_pairs < PARALLEL_MIN_PAIRS or workers < 2 or path is None:
+        return None
+
+    def run(
+        batches: Iterator[list[reuse.PairRow]],
+    ) -> Iterator[tuple[reuse.PairRow, list[reuse.Link]]]:
+        return ordered_map(
+            _align_chunk, batches, workers=workers, initializer=_align_init, initargs=(path,)
+        )
+
+    return run
+
+
+def _database_file(conn: sqlite3.Connection) -> str | None:
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file) if file else None
+    return None
+
+
+def _align_init(path: str) -> None:
+    reader = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    _WORKER_STATE["aligner"] = reuse.Aligner(lambda ids: reuse_store.paragraph_texts(reader, ids))
+
+
+def _align_chunk(pairs: list[reuse.PairRow]) -> list[tuple[reuse.PairRow, list[reuse.Link]]]:
+    aligner: reuse.Aligner = _WORKER_STATE["aligner"]  # type: ignore[assignment]
+    return list(zip(pairs, aligner.links([(a, b) for a, b, _, _ in pairs]), strict=True))
+
+
+def backfill_prints(conn: sqlite3.Connection) -> None:
+    """Fingerprints for paragraphs stored by a version that did not keep them."""
+    last = 0
+    while rows := reuse_store.body_paragraphs_after(conn, last, 5_000):
+        with writer.transaction(conn):
+            reuse_store.clear_prints(conn, rows[0][0], rows[-1][0])
+            for pid, source, text in rows:
+                reuse_store.insert_prints(conn, source, [(pid, reuse.text_prints(text))])
+        last = rows[-1][0]
+    with writer.transaction(conn):
+        writer.set_meta(conn, reuse_store.BACKFILL, "0")
 
 
 def remember_paths(conn: sqlite3.Connection, paths: list[Path]) -> None:

@@ -7,6 +7,7 @@ it stops at its paragraph's end, so an unbalanced mark never swallows the rest o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DOUBLE_OPEN = "“„«‟"
@@ -19,6 +20,11 @@ STRAIGHT_SINGLE = "'"
 _OPEN_CONTEXT = "([{<>—–-/:"
 # Longest nested or single-quoted span we accept; longer "pairs" are apostrophes.
 MAX_SINGLE_SPAN = 400
+# Only these characters can matter, so the scans jump from one to the next.
+_DOUBLE_MARK = re.compile(f"[{DOUBLE_OPEN}{DOUBLE_CLOSE}{STRAIGHT_DOUBLE}]")
+_SINGLE_OPEN_MARK = re.compile(f"[{SINGLE_OPEN}{STRAIGHT_SINGLE}]")
+_SINGLE_STOP = DOUBLE_OPEN + DOUBLE_CLOSE + '"\n'  # a single quote never runs past these
+_SINGLE_CLOSE_OR_STOP = re.compile(f"[{SINGLE_CLOSE}{STRAIGHT_SINGLE}{_SINGLE_STOP}]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ class MarkedSpan:
 def _double_marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """(position, 'open' | 'close' | 'either') for each double quotation mark in [start, end)."""
     marks: list[tuple[int, str]] = []
-    for i in range(start, end):
+    for match in _DOUBLE_MARK.finditer(text, start, end):
+        i = match.start()
         ch = text[i]
         if ch in DOUBLE_OPEN:
             marks.append((i, "open"))
@@ -162,15 +169,18 @@ def find_single_quotes(
     """Single-quoted spans in [lo, hi): an opening mark needs a closing one close behind it."""
     found: list[MarkedSpan] = []
     i = lo
-    while i < hi:
+    while (mark := _SINGLE_OPEN_MARK.search(text, i, hi)) is not None:
+        i = mark.start()
         if _is_single_open(text, i, lo, hi):
             limit = min(hi, i + MAX_SINGLE_SPAN)
-            j = i + 2
-            while j < limit and not _is_single_close(text, j, lo, hi):
-                if text[j] in DOUBLE_OPEN + DOUBLE_CLOSE + '"\n':
-                    j = limit
+            j = limit
+            for candidate in _SINGLE_CLOSE_OR_STOP.finditer(text, i + 2, limit):
+                at = candidate.start()
+                if _is_single_close(text, at, lo, hi):
+                    j = at
                     break
-                j += 1
+                if text[at] in _SINGLE_STOP:
+                    break
             if j < limit:
                 start, end = _trim(text, i + 1, j)
                 if end > start:

@@ -1,24 +1,26 @@
 """Passages shared by two or more sources, found by winnowed word shingles then aligned.
 
 Candidates come from fingerprints (the smallest hash in each window of word 6-grams, as in
-MOSS), so only paragraphs that share a fingerprint are ever compared, never all pairs. Memory
-grows with the corpus text (kept to align candidate pairs) and with the fingerprints (about a
-quarter of its words). Words
-are folded (case, curly vs straight apostrophes, punctuation and ellipses dropped), and the
-alignment bridges a few dropped or changed words, so re-punctuated or trimmed copies still
-match. Spans in one source that overlap join one cluster; separate passages stay apart.
+MOSS), so only paragraphs that share a fingerprint are ever compared, never all pairs. The
+fingerprints of each paragraph are computed with the rest of its file's analysis (in the
+workers) and stored; candidate pairs are found in SQL (`store/reuse_store.py`), each pair is
+aligned once and its result kept, so a later ingest aligns only pairs it has not seen and
+memory stays bounded by one batch of pairs and the clustering arrays. Words are folded (case,
+curly vs straight apostrophes, punctuation and ellipses dropped), and the alignment bridges
+a few dropped or changed words, so re-punctuated or trimmed copies still match. Spans in one
+source that overlap join one cluster; separate passages stay apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+import sqlite3
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from zlib import crc32
 
-from iraqtui.models import ReuseInput, ReuseSpan
+from iraqtui.models import Document, ReuseInput, ReuseSpan
 
 SHINGLE = 6  # words per shingle
 WINDOW = 8  # winnowing window: any shared run of SHINGLE + WINDOW - 1 words is found
@@ -26,20 +28,20 @@ MIN_WORDS = 10  # shortest passage worth reporting
 MAX_GAP = 3  # dropped, added or changed words bridged inside one passage
 MIN_MATCH = 0.8  # matched words / words in the longer side of the aligned stretch
 STOCK_PHRASE = 40  # a fingerprint in more sources than this is a stock phrase, not reuse
+MAX_POSTINGS = 4 * STOCK_PHRASE  # ... or in more paragraphs than this
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
-
-@dataclass(frozen=True)
-class _Para:
-    source_id: int
-    start: int
-    text: str  # kept as text: words and offsets are rebuilt only for candidate pairs
-
-
-_MOD = (1 << 61) - 1  # Mersenne prime for the rolling shingle hash
+_MOD = (1 << 61) - 1  # Mersenne prime for the rolling shingle hash: fits an SQLite integer
 _BASE = 1_000_003
 _BASE_POW = pow(_BASE, SHINGLE, _MOD)
+_CODES: dict[str, int] = {}  # word -> code, per process (bounded)
+_CODES_MAX = 200_000
+
+# (a_source, a_start, a_end, b_source, b_start, b_end): one aligned stretch, file offsets
+Link = tuple[int, int, int, int, int, int]
+# (paragraph id, source id, start of the paragraph in its file, text)
+ParagraphText = tuple[int, int, int, str]
 
 
 def fold_words(text: str) -> list[str]:
@@ -57,22 +59,21 @@ def words_of(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
     return tuple(words), tuple(offsets)
 
 
-def _word_code(word: str, codes: dict[str, int]) -> int:
-    code = codes.get(word)
+def _word_code(word: str) -> int:
+    code = _CODES.get(word)
     if code is None:
         # crc32, not hash(): Python's string hash changes per process, and the same corpus
-        # must give the same clusters on every ingest.
+        # must give the same fingerprints in every worker and on every ingest.
         code = crc32(word.encode("utf-8")) + 1
-        if len(codes) < 2_000_000:
-            codes[word] = code
+        if len(_CODES) < _CODES_MAX:
+            _CODES[word] = code
     return code
 
 
-def fingerprints(words: list[str], codes: dict[str, int] | None = None) -> set[int]:
+def fingerprints(words: list[str]) -> set[int]:
     """Winnowed shingle hashes: the minimum of every window of WINDOW consecutive shingles
     (rolling hash over word codes; window minima from block prefix and suffix minima)."""
-    codes = {} if codes is None else codes
-    values = [_word_code(w, codes) for w in words]
+    values = [_word_code(w) for w in words]
     if len(values) < SHINGLE:
         return set()
     h = 0
@@ -96,27 +97,98 @@ def fingerprints(words: list[str], codes: dict[str, int] | None = None) -> set[i
     return {min(suffix[i], prefix[i + WINDOW - 1]) for i in range(n - WINDOW + 1)}
 
 
-def aligned_stretches(
-    a: tuple[str, ...], b: tuple[str, ...]
-) -> list[tuple[int, int, int, int, int]]:
-    """(a_start, a_end, b_start, b_end, matched words) of each near-verbatim shared stretch."""
-    # Single words matching across a gap are chance ("the"), not part of the passage.
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    blocks = [m for m in matcher.get_matching_blocks() if m.size >= 2]
+def text_prints(text: str) -> list[int]:
+    """Sorted fingerprints of one paragraph's text; none when too short to be reuse."""
+    words = fold_words(text)
+    return sorted(fingerprints(words)) if len(words) >= MIN_WORDS else []
+
+
+def paragraph_prints(doc: Document) -> list[tuple[int, list[int]]]:
+    """(paragraph seq, fingerprints) of every body paragraph long enough to be reuse: what
+    the corpus-level stage needs of a file, computed with the rest of its analysis."""
+    out = []
+    for p in doc.paragraphs:
+        if p.boilerplate:
+            continue
+        prints = text_prints(doc.display[p.start : p.end])
+        if prints:
+            out.append((p.seq, prints))
+    return out
+
+
+def word_bigrams(codes: Sequence[int]) -> list[int]:
+    """Each pair of neighbouring word codes (below 2**32) as one int."""
+    return [codes[i] << 32 | codes[i + 1] for i in range(len(codes) - 1)]
+
+
+def positions(items: Sequence[int]) -> dict[int, list[int]]:
+    """Where each item occurs, in ascending order."""
+    found: dict[int, list[int]] = {}
+    for j, item in enumerate(items):
+        found.setdefault(item, []).append(j)
+    return found
+
+
+def matching_blocks(
+    a2: Sequence[int], b_at: dict[int, list[int]], la: int, lb: int
+) -> list[tuple[int, int, int]]:
+    """(a, b, size) of each block of two words or more that difflib's
+    `SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()` finds, in order.
+
+    The same search (longest match first, ties to the earliest in a then in b, then each
+    side of it), run over word bigrams (`a2`, and where each bigram of b is: `b_at`): a run
+    of k >= 2 equal words is a run of k - 1 equal bigrams, and single-word blocks, which the
+    caller drops, never influence the others. Bigrams are rarer than words ("the"), so the
+    inner loop is shorter; same blocks, a few times faster.
+    """
+    out: list[tuple[int, int, int]] = []
+    queue = [(0, la, 0, lb)]
+    nothing: list[int] = []
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        best_i, best_j, best = alo, blo, 0
+        run: dict[int, int] = {}
+        b_last = bhi - 1  # a bigram at j also needs word j + 1
+        for i in range(alo, ahi - 1):
+            run_get = run.get
+            next_run: dict[int, int] = {}
+            for j in b_at.get(a2[i], nothing):
+                if j < blo:
+                    continue
+                if j >= b_last:
+                    break
+                k = next_run[j] = run_get(j - 1, 0) + 1
+                if k > best:
+                    best_i, best_j, best = i - k + 1, j - k + 1, k
+            run = next_run
+        if best:
+            size = best + 1
+            out.append((best_i, best_j, size))
+            if alo + 1 < best_i and blo + 1 < best_j:
+                queue.append((alo, best_i, blo, best_j))
+            if best_i + size + 1 < ahi and best_j + size + 1 < bhi:
+                queue.append((best_i + size, ahi, best_j + size, bhi))
+    out.sort()
+    return out
+
+
+def stretches(blocks: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int, int, int]]:
+    """(a_start, a_end, b_start, b_end, matched words) of each near-verbatim shared stretch:
+    blocks joined across gaps of up to MAX_GAP words, kept when long and close enough."""
     out: list[tuple[int, int, int, int, int]] = []
     current: list[int] | None = None  # a0, a1, b0, b1, matched
-    for m in blocks:
+    for a, b, size in blocks:
         if (
             current is not None
-            and 0 <= m.a - current[1] <= MAX_GAP
-            and 0 <= m.b - current[3] <= MAX_GAP
+            and 0 <= a - current[1] <= MAX_GAP
+            and 0 <= b - current[3] <= MAX_GAP
         ):
-            current[1], current[3] = m.a + m.size, m.b + m.size
-            current[4] += m.size
+            current[1], current[3] = a + size, b + size
+            current[4] += size
             continue
         if current is not None:
             out.append((current[0], current[1], current[2], current[3], current[4]))
-        current = [m.a, m.a + m.size, m.b, m.b + m.size, m.size]
+        current = [a, a + size, b, b + size, size]
     if current is not None:
         out.append((current[0], current[1], current[2], current[3], current[4]))
     return [
@@ -124,23 +196,112 @@ def aligned_stretches(
     ]
 
 
-class _Clusters:
-    """Union-find over spans; spans of one source that overlap are the same passage."""
+def aligned_stretches(
+    a: Sequence[Hashable], b: Sequence[Hashable]
+) -> list[tuple[int, int, int, int, int]]:
+    """The shared stretches of two word sequences (see `stretches`).
 
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.spans: list[tuple[int, int, int]] = []  # source, start, end
+    difflib's longest-block-first matching keeps a verbatim run whole where a
+    longest-common-subsequence aligner scatters it over repeated small words ("al", "the").
+    """
+    codes: dict[Hashable, int] = {}
+    ca = [codes.setdefault(w, len(codes)) for w in a]
+    cb = [codes.setdefault(w, len(codes)) for w in b]
+    blocks = matching_blocks(word_bigrams(ca), positions(word_bigrams(cb)), len(ca), len(cb))
+    return stretches(blocks)
 
-    def add(self, source_id: int, start: int, end: int) -> int:
-        self.spans.append((source_id, start, end))
-        node = len(self.spans) - 1
-        self.parent[node] = node
-        return node
+
+class _Tokens:
+    """A paragraph ready to align: word bigrams now, word offsets when a stretch needs them."""
+
+    __slots__ = ("_spans", "bigrams", "source", "start", "text", "words")
+
+    def __init__(self, source: int, start: int, text: str, codes: list[int]) -> None:
+        self.source = source
+        self.start = start  # of the paragraph in its file
+        self.text = text
+        self.words = len(codes)
+        self.bigrams = word_bigrams(codes)
+        self._spans: array[int] | None = None
+
+    def offsets(self, first: int, last: int) -> tuple[int, int]:
+        """File offsets of the start of word `first` and the end of word `last`."""
+        if self._spans is None:
+            self._spans = array("q")
+            for m in _WORD.finditer(self.text):
+                self._spans.extend(m.span())
+        return self.start + self._spans[2 * first], self.start + self._spans[2 * last + 1]
+
+
+class Aligner:
+    """Aligns candidate pairs of paragraphs, keeping the words of recent ones (pairs come
+    sorted by their second paragraph, then the first)."""
+
+    KEEP = 10_000  # paragraphs (a few KB each)
+    VOCABULARY = 500_000  # words; past this the codes start again (with an empty cache)
+
+    def __init__(self, fetch: Callable[[list[int]], Iterable[ParagraphText]]) -> None:
+        self.fetch = fetch
+        self.cache: OrderedDict[int, _Tokens] = OrderedDict()
+        self.folded: dict[str, int] = {}  # folded word -> code
+        self.raw: dict[str, int] = {}  # word as written -> code of its folded form
+
+    def _code(self, word: str) -> int:
+        folded = word.casefold().replace("’", "'")
+        code = self.folded.get(folded)
+        if code is None:
+            code = self.folded[folded] = len(self.folded)
+        self.raw[word] = code
+        return code
+
+    def _load(self, ids: Iterable[int]) -> None:
+        wanted = set(ids)
+        if len(self.raw) > self.VOCABULARY:
+            self.folded.clear()
+            self.raw.clear()
+            self.cache.clear()
+        missing = sorted(i for i in wanted if i not in self.cache)
+        raw, code = self.raw, self._code
+        for pid, source, start, text in self.fetch(missing) if missing else ():
+            # the words `words_of` gives, folded the same way, without match objects
+            codes = [raw[w] if w in raw else code(w) for w in _WORD.findall(text)]
+            self.cache[pid] = _Tokens(source, start, text, codes)
+        excess = len(self.cache) - max(self.KEEP, len(wanted))
+        for pid in list(self.cache)[:excess] if excess > 0 else ():
+            if pid not in wanted:
+                del self.cache[pid]
+
+    def links(self, pairs: list[tuple[int, int]]) -> list[list[Link]]:
+        """The aligned stretches of each pair (a, b), in file offsets."""
+        self._load(p for pair in pairs for p in pair)
+        out: list[list[Link]] = []
+        index_of, index = -1, {}
+        for a, b in pairs:
+            found: list[Link] = []
+            ta, tb = self.cache.get(a), self.cache.get(b)
+            if ta is not None and tb is not None:
+                if index_of != b:
+                    index_of, index = b, positions(tb.bigrams)
+                blocks = matching_blocks(ta.bigrams, index, ta.words, tb.words)
+                for a0, a1, b0, b1, _ in stretches(blocks):
+                    found.append(
+                        (ta.source, *ta.offsets(a0, a1 - 1), tb.source, *tb.offsets(b0, b1 - 1))
+                    )
+            out.append(found)
+        return out
+
+
+class _UnionFind:
+    """Union-find over span ids 1..n in a flat array (4 bytes per span)."""
+
+    def __init__(self, count: int) -> None:
+        self.parent = array("i", range(count + 1))
 
     def find(self, node: int) -> int:
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
         return node
 
     def union(self, a: int, b: int) -> None:
@@ -148,89 +309,136 @@ class _Clusters:
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
-    def join_overlaps(self) -> None:
-        by_source: dict[int, list[int]] = defaultdict(list)
-        for node, (source_id, _, _) in enumerate(self.spans):
-            by_source[source_id].append(node)
-        for nodes in by_source.values():
-            nodes.sort(key=lambda n: self.spans[n][1])
-            for i, a in enumerate(nodes):
-                _, a_start, a_end = self.spans[a]
-                for b in nodes[i + 1 :]:
-                    _, b_start, b_end = self.spans[b]
-                    if b_start >= a_end:
-                        break
-                    overlap = min(a_end, b_end) - b_start
-                    if overlap >= 0.5 * min(a_end - a_start, b_end - b_start):
-                        self.union(a, b)
+
+def _join_overlaps(groups: _UnionFind, spans: Iterable[tuple[int, int, int, int]]) -> None:
+    """Spans of one source that overlap by half the shorter one are the same passage;
+    `spans` come sorted by (source, start, end)."""
+    active: list[tuple[int, int, int]] = []  # (id, start, end) that may still overlap
+    source = None
+    for node, span_source, start, end in spans:
+        if span_source != source:
+            source, active = span_source, []
+        active = [a for a in active if a[2] > start]
+        for other, o_start, o_end in active:
+            if min(o_end, end) - start >= 0.5 * min(o_end - o_start, end - start):
+                groups.union(other, node)
+        active.append((node, start, end))
+
+
+def cluster_stored(conn: sqlite3.Connection) -> Iterator[ReuseSpan]:
+    """Clusters of the stored links: linked spans, and spans of one source that overlap.
+    One span per source and passage, clusters numbered in order of their first span (by
+    source, start, end); memory is a few flat arrays over the distinct spans."""
+    from iraqtui.store import reuse_store
+
+    count = reuse_store.index_spans(conn)
+    groups = _UnionFind(count)
+    for x, y in reuse_store.span_edges(conn):
+        groups.union(x, y)
+    _join_overlaps(groups, reuse_store.spans_in_order(conn))
+    first_source = array("q", [-1]) * (count + 1)  # -1: no span of the group seen yet
+    shared = bytearray(count + 1)  # the group has spans in two sources or more
+    for node, source, _, _ in reuse_store.spans_in_order(conn):
+        root = groups.find(node)
+        if first_source[root] == -1:
+            first_source[root] = source
+        elif first_source[root] != source:
+            shared[root] = 1
+    del first_source
+    number = array("i", bytes(4 * (count + 1)))
+    numbered = 0
+
+    def rows() -> Iterator[tuple[int, int, int, int]]:
+        nonlocal numbered
+        for node, source, start, end in reuse_store.spans_in_order(conn):
+            root = groups.find(node)
+            if shared[root]:
+                if not number[root]:
+                    numbered += 1
+                    number[root] = numbered
+                yield number[root], source, start, end
+
+    merged: list[int] | None = None  # cluster, source, start, end
+    for cluster, source, start, end in reuse_store.sort_by_cluster(conn, rows()):
+        if merged and (merged[0], merged[1]) == (cluster, source) and start <= merged[3]:
+            merged[3] = max(merged[3], end)
+            continue
+        if merged:
+            yield ReuseSpan(*merged)
+        merged = [cluster, source, start, end]
+    if merged:
+        yield ReuseSpan(*merged)
+    reuse_store.drop_spans(conn)
+
+
+def find_candidates(conn: sqlite3.Connection) -> None:
+    """Candidate pairs into a temporary table (`prepare` must have run, in a transaction)."""
+    from iraqtui.store import reuse_store
+
+    reuse_store.collect_candidates(conn, MAX_POSTINGS, STOCK_PHRASE)
+
+
+# (a, b, a_source, b_source): a candidate pair of paragraphs
+PairRow = tuple[int, int, int, int]
+# aligns batches of pairs, yielding each pair with its stretches, in order
+AlignFn = Callable[[Iterator[list[PairRow]]], Iterator[tuple[PairRow, list[Link]]]]
+
+
+def align_serially(fetch: Callable[[list[int]], Iterable[ParagraphText]]) -> AlignFn:
+    """Align in this process, reading paragraphs with `fetch`."""
+    aligner = Aligner(fetch)
+
+    def run(batches: Iterator[list[PairRow]]) -> Iterator[tuple[PairRow, list[Link]]]:
+        for batch in batches:
+            yield from zip(batch, aligner.links([(a, b) for a, b, _, _ in batch]), strict=True)
+
+    return run
+
+
+def update_reuse(
+    conn: sqlite3.Connection,
+    *,
+    parallel: Callable[[int], AlignFn | None] | None = None,
+    on_batch: Callable[[], None] | None = None,
+) -> None:
+    """After `find_candidates`: drop the stored pairs that are no longer candidates and
+    align the new ones (stored with what they share); `cluster_stored` then reads them.
+
+    `parallel(new pairs)` may return an aligner that runs elsewhere (worker processes);
+    `on_batch` runs after each batch of pairs is stored (the pipeline commits there, so a
+    killed run keeps what it aligned).
+    """
+    from iraqtui.store import reuse_store
+
+    new = reuse_store.drop_stale_pairs(conn)
+    align = parallel(new) if parallel is not None else None
+    if align is None:
+        align = align_serially(lambda ids: reuse_store.paragraph_texts(conn, ids))
+    pending: list[tuple[PairRow, list[Link]]] = []
+    for item in align(reuse_store.new_pairs(conn)):
+        pending.append(item)
+        if len(pending) >= reuse_store.PAIR_BATCH:
+            reuse_store.save_pairs(conn, pending)
+            pending = []
+            if on_batch is not None:
+                on_batch()
+    reuse_store.save_pairs(conn, pending)
+    reuse_store.drop_candidates(conn)
 
 
 def find_reuse(inputs: Iterable[ReuseInput]) -> list[ReuseSpan]:
-    """Clusters of near-verbatim passages carried by two or more sources."""
-    paras: list[_Para] = []
-    # fingerprint -> paragraph number, or a list of them once a second one shares it
-    index: dict[int, int | list[int]] = {}
-    codes: dict[str, int] = {}
-    for item in inputs:
-        words = fold_words(item.text)
-        if len(words) < MIN_WORDS:
-            continue
-        number = len(paras)
-        paras.append(_Para(item.source_id, item.start, item.text))
-        for fp in fingerprints(words, codes):
-            seen = index.get(fp)
-            if seen is None:
-                index[fp] = number
-            elif isinstance(seen, int):
-                index[fp] = [seen, number]
-            else:
-                seen.append(number)
-    pairs: set[tuple[int, int]] = set()
-    for postings in index.values():
-        if isinstance(postings, int) or len(postings) > 4 * STOCK_PHRASE:
-            continue
-        sources = {paras[p].source_id for p in postings}
-        if len(sources) < 2 or len(sources) > STOCK_PHRASE:
-            continue
-        for i, a in enumerate(postings):
-            for b in postings[i + 1 :]:
-                if paras[a].source_id != paras[b].source_id:
-                    pairs.add((a, b))
-    del index
-    clusters = _Clusters()
-    tokens: dict[int, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
-    for a, b in sorted(pairs):
-        pa, pb = paras[a], paras[b]
-        wa = tokens.get(a) or tokens.setdefault(a, words_of(pa.text))
-        wb = tokens.get(b) or tokens.setdefault(b, words_of(pb.text))
-        for a0, a1, b0, b1, _ in aligned_stretches(wa[0], wb[0]):
-            na = clusters.add(pa.source_id, pa.start + wa[1][a0][0], pa.start + wa[1][a1 - 1][1])
-            nb = clusters.add(pb.source_id, pb.start + wb[1][b0][0], pb.start + wb[1][b1 - 1][1])
-            clusters.union(na, nb)
-        if len(tokens) > 10_000:
-            tokens.clear()
-    clusters.join_overlaps()
-    return _spans(clusters)
+    """Clusters of near-verbatim passages carried by two or more sources (the whole
+    corpus-level stage over these paragraphs, in a database in memory)."""
+    from iraqtui.store import reuse_store
 
-
-def _spans(clusters: _Clusters) -> list[ReuseSpan]:
-    """One span per source and passage, clusters numbered in order of first appearance."""
-    groups: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for node, (source_id, start, end) in enumerate(clusters.spans):
-        groups[clusters.find(node)][source_id].append((start, end))
-    ordered = sorted(groups.values(), key=lambda g: min((s, min(v)) for s, v in g.items()))
-    out: list[ReuseSpan] = []
-    number = 0
-    for group in ordered:
-        if len(group) < 2:
-            continue
-        number += 1
-        for source_id in sorted(group):
-            merged: list[list[int]] = []
-            for start, end in sorted(group[source_id]):
-                if merged and start <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            out.extend(ReuseSpan(number, source_id, s, e) for s, e in merged)
-    return out
+    conn = sqlite3.connect(":memory:")
+    try:
+        reuse_store.create_scratch(conn)
+        for item in inputs:
+            reuse_store.add_paragraph(conn, item, text_prints(item.text))
+        reuse_store.prepare(conn)
+        find_candidates(conn)
+        update_reuse(conn)
+        return list(cluster_stored(conn))
+    finally:
+        conn.close()

@@ -6,7 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Bump when any ingest stage changes what it derives: every source is then re-analysed.
 PIPELINE_VERSION = "2"
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -148,7 +148,8 @@ CREATE TABLE IF NOT EXISTS event_passages (
     score REAL NOT NULL,
     evidence TEXT NOT NULL DEFAULT '[]'  -- JSON list
 );
-CREATE INDEX IF NOT EXISTS event_passages_event ON event_passages(event, source);
+-- Covers counting an event's sentences per source without reading rows (event_queries).
+CREATE INDEX IF NOT EXISTS event_passages_event_sentence ON event_passages(event, source, sentence);
 CREATE INDEX IF NOT EXISTS event_passages_source ON event_passages(source);
 
 CREATE TABLE IF NOT EXISTS reuse (
@@ -175,6 +176,42 @@ CREATE TABLE IF NOT EXISTS annotations (
 );
 CREATE INDEX IF NOT EXISTS annotations_target ON annotations(target);
 """
+
+# Version 2: what the corpus-level reuse stage keeps between runs, so it streams and only
+# aligns what is new. No foreign keys: rows go with their source in writer.delete_derived.
+PRINT_INDEX = "CREATE INDEX IF NOT EXISTS reuse_prints_fp ON reuse_prints(fp, source)"
+REUSE_DDL = """
+-- Winnowed fingerprints of each body paragraph's words, written with the source.
+CREATE TABLE IF NOT EXISTS reuse_prints (
+    paragraph INTEGER NOT NULL,
+    fp INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    PRIMARY KEY (paragraph, fp)
+) WITHOUT ROWID;
+{print_index};
+
+-- Candidate pairs of paragraphs already aligned (a is in the lower source id), so a
+-- later run aligns only new ones; what each shares is in reuse_links.
+CREATE TABLE IF NOT EXISTS reuse_pairs (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reuse_pairs_b ON reuse_pairs(b);
+
+-- The near-verbatim stretches an aligned pair shares, in file offsets.
+CREATE TABLE IF NOT EXISTS reuse_links (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    a_source INTEGER NOT NULL,
+    a_start INTEGER NOT NULL,
+    a_end INTEGER NOT NULL,
+    b_source INTEGER NOT NULL,
+    b_start INTEGER NOT NULL,
+    b_end INTEGER NOT NULL,
+    PRIMARY KEY (a, b, a_start)
+) WITHOUT ROWID;
+""".replace("{print_index}", PRINT_INDEX)
 
 # Tables whose rows ingest derives from a source; replaced when the source changes.
 DERIVED_TABLES = (
@@ -209,7 +246,7 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
     if version >= SCHEMA_VERSION:
         return
     with db.conn:
-        db.conn.executescript(_V1)
+        db.conn.executescript(_V1 + REUSE_DDL)
     for name, columns in FTS_TABLES.items():
         table = db.table(name)
         if not table.detect_fts():
@@ -217,6 +254,15 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
                 columns, fts_version="FTS5", tokenize=FTS_TOKENIZE, create_triggers=True
             )
     with db.conn:
+        if version == 1:
+            # Replaced by event_passages_event_sentence, which covers the same lookups.
+            db.conn.execute("DROP INDEX IF EXISTS event_passages_event")
+            # Sources written before version 2 have no fingerprints: the next ingest computes
+            # them from the stored paragraphs and re-runs the corpus-level stages.
+            db.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('reuse_backfill', '1')"
+            )
+            db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('corpus_stale', '1')")
         db.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),

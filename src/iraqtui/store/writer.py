@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from iraqtui.models import Actor, EventDef, ReuseSpan, SourceAnalysis
+from iraqtui.store import reuse_store
 from iraqtui.store.schema import DERIVED_TABLES
 
 
@@ -95,6 +96,7 @@ def sync_events(conn: sqlite3.Connection, events: Iterable[EventDef]) -> dict[st
 
 
 def delete_derived(conn: sqlite3.Connection, source_id: int) -> None:
+    reuse_store.delete_source(conn, source_id)
     for table in DERIVED_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE source = ?", (source_id,))
 
@@ -110,8 +112,10 @@ def write_source(
     root: str,
     actor_ids: dict[str, int],
     event_ids: dict[str, int],
+    prints: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> int:
-    """Insert or replace one source and all its derived rows. Call inside `transaction`."""
+    """Insert or replace one source and all its derived rows (with `prints`, the reuse
+    fingerprints of its paragraphs by seq). Call inside `transaction`."""
     meta, doc = analysis.meta, analysis.doc
     values = (
         root,
@@ -210,6 +214,7 @@ def write_source(
         rows,
     )
     para_of = {s.seq: para_ids[s.paragraph_seq] for s in doc.sentences}
+    reuse_store.insert_prints(conn, source_id, [(para_ids[seq], fps) for seq, fps in prints])
 
     conn.executemany(
         "INSERT INTO boilerplate (source, start, end, reason) VALUES (?, ?, ?, ?)",
@@ -286,7 +291,7 @@ def replace_reuse(conn: sqlite3.Connection, spans: Iterable[ReuseSpan]) -> None:
     conn.execute("DELETE FROM reuse")
     conn.executemany(
         "INSERT INTO reuse (cluster, source, start, end) VALUES (?, ?, ?, ?)",
-        [(s.cluster, s.source_id, s.start, s.end) for s in spans],
+        ((s.cluster, s.source_id, s.start, s.end) for s in spans),
     )
 
 
