@@ -101,6 +101,18 @@ def _run(prefix: list[str], *args: str, cwd: Path) -> subprocess.CompletedProces
     )
 
 
+def read_only_copy(db: Path, folder: Path, *, folder_writable: bool) -> Path:
+    """A copy of `db` this process may not write (mode 0444; its folder 0555 too, unless
+    `folder_writable`), as a user's archived or shared database."""
+    folder.mkdir()
+    copy = folder / db.name
+    shutil.copy(db, copy)
+    copy.chmod(0o444)
+    if not folder_writable:
+        folder.chmod(0o555)
+    return copy
+
+
 @pytest.mark.parametrize("folder_writable", [True, False], ids=["file-ro", "folder-ro"])
 def test_read_only_database_opens_read_only_with_a_notice(
     seeds_db_path: Path, tmp_path: Path, folder_writable: bool
@@ -108,13 +120,7 @@ def test_read_only_database_opens_read_only_with_a_notice(
     prefix = _unprivileged()
     if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be enforced")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    db = folder / "seeds.db"
-    shutil.copy(seeds_db_path, db)
-    db.chmod(0o444)
-    if not folder_writable:
-        folder.chmod(0o555)
+    db = read_only_copy(seeds_db_path, tmp_path / "ro", folder_writable=folder_writable)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     try:
         for args in (("stats",), ("search", "Sadr")):
@@ -133,7 +139,7 @@ def test_read_only_database_opens_read_only_with_a_notice(
             assert done.stderr.strip().splitlines()[-1].startswith("iraqtui: error: ")
             assert "read-only" in done.stderr
     finally:
-        folder.chmod(0o755)
+        db.parent.chmod(0o755)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
@@ -233,13 +239,7 @@ def test_the_app_on_a_read_only_database_says_so_and_saves_nothing(
     prefix = _unprivileged()
     if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be enforced")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    db = folder / "seeds.db"
-    shutil.copy(seeds_db_path, db)
-    db.chmod(0o444)
-    if not folder_writable:
-        folder.chmod(0o555)
+    db = read_only_copy(seeds_db_path, tmp_path / "ro", folder_writable=folder_writable)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     try:
         done = subprocess.run(
@@ -251,7 +251,7 @@ def test_the_app_on_a_read_only_database_says_so_and_saves_nothing(
             env={**os.environ, "NO_COLOR": "1", "IRAQTUI_KEYS": str(tmp_path / "none.toml")},
         )
     finally:
-        folder.chmod(0o755)
+        db.parent.chmod(0o755)
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     seen = json.loads(line.removeprefix("RESULT "))
