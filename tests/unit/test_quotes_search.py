@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from array import array
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,61 @@ def test_a_corrected_speaker_finds_the_quote(cli, tmp_path: Path, seeds_db_path:
     assert cli("correct", "quote", str(quote), "--speaker", name, "--db", str(db)).code == 0
     found = json.loads(cli("quotes", name, "--json", "--db", str(db)).out)["hits"]
     assert found[0]["id"] == quote and found[0]["corrections"] == {"speaker": name}
+
+
+def test_a_correction_cleared_and_set_again_is_what_is_found(
+    cli, tmp_path: Path, seeds_db_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "c.db"
+    shutil.copy(seeds_db_path, db)
+    hit = json.loads(cli("quotes", "open war till liberation", "--json", "--db", str(db)).out)
+    quote = str(hit["hits"][0]["id"])
+
+    def found(name: str) -> list[int]:
+        quote_index._CACHE.clear()  # each call a new process: the cache file must be current
+        result = json.loads(cli("quotes", name, "--json", "--db", str(db)).out)
+        return [h["id"] for h in result["hits"]]
+
+    assert cli("correct", "quote", quote, "--speaker", "Zorblax", "--db", str(db)).code == 0
+    assert int(quote) in found("Zorblax")
+    assert cli("correct", "quote", quote, "--clear", "--db", str(db)).code == 0
+    # The same id, the same lengths: only the value differs.
+    assert cli("correct", "quote", quote, "--speaker", "Quibbly", "--db", str(db)).code == 0
+    assert int(quote) in found("Quibbly")
+    assert int(quote) not in found("Zorblax")
+
+
+def test_a_database_built_again_under_the_same_name_does_not_read_the_old_cache(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = folder / "a.txt"
+    text.write_text(
+        "Sadr speaks\n\nMr. Sadr said he would declare “open war until liberation” today.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "x.db"
+    assert cli("ingest", str(folder), "--db", str(db)).code == 0
+    assert json.loads(cli("quotes", "declare open war", "--json", "--db", str(db)).out)["hits"]
+    assert db.with_name("x.db-quotes").exists()
+    db.unlink()  # the cache file beside it stays
+    text.write_text(text.read_text(encoding="utf-8").replace("declare", "proclaim"), "utf-8")
+    quote_index._CACHE.clear()
+    assert cli("ingest", str(folder), "--db", str(db)).code == 0
+
+    def hits(query: str) -> list[dict[str, object]]:
+        return list(json.loads(cli("quotes", query, "--json", "--db", str(db)).out)["hits"])
+
+    assert hits("proclaim")  # the words around the quote, as the new database has them
+    assert not hits("declare")
+
+
+def test_a_cache_file_with_an_empty_posting_list_is_refused(seeds_db: sqlite3.Connection) -> None:
+    parts = index_parts(index_for(seeds_db))
+    offsets = array("q", parts["offsets"])
+    offsets[2] = offsets[1]  # a word that is in no quote
+    assert index_from_parts({**parts, "offsets": offsets.tobytes()}) is None
 
 
 def test_hits_carry_the_same_keys_corrections_are_filed_under(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

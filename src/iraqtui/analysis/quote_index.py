@@ -135,7 +135,8 @@ def index_from_parts(parts: dict[str, bytes]) -> QuoteIndex | None:
         and len(gram_offsets) == len(grams) + 1
         and offsets[-1] == len(flat)
         and gram_offsets[-1] == len(gram_words)
-        and all(a <= b for a, b in pairwise(offsets))
+        # Every word of the vocabulary is in at least one quote: no empty posting list.
+        and all(a < b for a, b in pairwise(offsets))
         and all(a <= b for a, b in pairwise(gram_offsets))
     )
     if not consistent:
@@ -155,6 +156,7 @@ def index_from_parts(parts: dict[str, bytes]) -> QuoteIndex | None:
 
 _CACHE: dict[str, tuple[str, QuoteIndex]] = {}
 _LOCK = threading.Lock()
+_BUILDING = threading.Lock()  # one build at a time: a second caller waits and reuses it
 
 
 def index_for(conn: sqlite3.Connection) -> QuoteIndex:
@@ -168,15 +170,22 @@ def index_for(conn: sqlite3.Connection) -> QuoteIndex:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
-    index = None
-    if cached_at is not None:
-        parts = read_index_cache(cached_at, fingerprint)
-        index = index_from_parts(parts) if parts is not None else None
-    if index is None:
-        index = build_index(index_rows(conn))
+    # The finder's warm-up and the first keystrokes (or the palette's) may all ask at once:
+    # the first builds, the others wait for it instead of building it again in parallel.
+    with _BUILDING:
+        with _LOCK:
+            cached = _CACHE.get(key)
+            if cached is not None and cached[0] == fingerprint:
+                return cached[1]
+        index = None
         if cached_at is not None:
-            # A read-only folder just means building it again next time.
-            write_index_cache(cached_at, fingerprint, index_parts(index))
-    with _LOCK:
-        _CACHE[key] = (fingerprint, index)
+            parts = read_index_cache(cached_at, fingerprint)
+            index = index_from_parts(parts) if parts is not None else None
+        if index is None:
+            index = build_index(index_rows(conn))
+            if cached_at is not None:
+                # A read-only folder just means building it again next time.
+                write_index_cache(cached_at, fingerprint, index_parts(index))
+        with _LOCK:
+            _CACHE[key] = (fingerprint, index)
     return index

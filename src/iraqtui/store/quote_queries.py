@@ -85,11 +85,17 @@ def index_fingerprint(conn: sqlite3.Connection) -> str:
     except sqlite3.OperationalError:
         count, ends = conn.execute("SELECT count(*), coalesce(sum(end), 0) FROM quotes").fetchone()
         structure = f"scan {count} {ends}"
-    fixes = conn.execute(
-        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(target) + length(value)), 0) "
-        "FROM annotations WHERE kind = 'correction'"
-    ).fetchone()
-    return f"{top} {structure} {fixes[0]} {fixes[1]} {fixes[2]}"
+    # The corrections of quotes themselves (few), not a summary of them: a cleared correction's
+    # id is reused by the next one, so counts and lengths can repeat while the values differ.
+    fixes = hashlib.blake2b(digest_size=12)
+    for row in conn.execute(
+        "SELECT id, target, field, value FROM annotations "
+        "WHERE kind = 'correction' AND target LIKE 'quote:%' ORDER BY id"
+    ):
+        fixes.update(repr(tuple(row)).encode())
+    # A database deleted and built again reuses the same cache file name: its id tells them apart.
+    database = conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+    return f"{database[0] if database else '-'} {top} {structure} {fixes.hexdigest()}"
 
 
 CACHE_MAGIC = b"iraqtui quote index\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 
 import sqlite_utils
@@ -263,6 +264,11 @@ def migrate(db: sqlite_utils.Database, version: int) -> None:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('reuse_backfill', '1')"
             )
             db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('corpus_stale', '1')")
+        # Tells this database from another built later under the same name (caches beside it).
+        db.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)",
+            (secrets.token_hex(8),),
+        )
         db.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
