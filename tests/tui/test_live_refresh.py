@@ -192,3 +192,32 @@ async def test_notes_save_while_an_ingest_writes(app_db: Path, tmp_path: Path) -
     finally:
         conn.close()
     assert set(saved) <= stored
+
+
+def test_the_stamp_changes_when_the_last_source_is_analysed_again(tmp_path: Path) -> None:
+    """Re-analysing the newest source deletes its rows and hands out the same ids again: the
+    counts and newest ids repeat, so only the generation tells the app the corpus changed."""
+    import shutil
+
+    from iraqtui.config import bundled_seeds_dir
+    from iraqtui.ingest.pipeline import ingest
+    from iraqtui.store.app_queries import corpus_stamp
+    from iraqtui.store.db import open_db
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_seeds_dir(), corpus)
+    db = open_db(tmp_path / "s.db")
+    ingest(db.conn, [corpus], corpus)
+    before = corpus_stamp(db.conn)
+    last = db.conn.execute("SELECT path FROM sources ORDER BY id DESC LIMIT 1").fetchone()[0]
+    text = Path(last).read_text(encoding="utf-8")
+    Path(last).write_text(text.replace("Basra", "Basrah", 1), encoding="utf-8")
+    ingest(db.conn, [corpus], corpus)
+    after = corpus_stamp(db.conn)
+    assert (after.sources, after.actors, after.events) == (
+        before.sources,
+        before.actors,
+        before.events,
+    )
+    assert after != before
+    db.conn.close()

@@ -364,6 +364,7 @@ class _Batch:
             # Committed with the source: if the process dies before the corpus-level refresh,
             # the next run still knows the reuse table is out of date.
             writer.set_meta(self.conn, CORPUS_STALE, "1")
+            writer.bump_generation(self.conn)
         self.changed = True
         self.sources += 1
         self.report.ingested.append(task.name)

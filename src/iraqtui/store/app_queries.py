@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from iraqtui.models import ParagraphRow, SentenceRow, SourceSummary
 from iraqtui.store.annotations import source_targets
 from iraqtui.store.queries import fetch, paragraphs_of, sentences_of, source_summaries
+from iraqtui.store.schema import CORPUS_GENERATION
 from iraqtui.store.writer import now_iso, transaction
 from iraqtui.targets import paragraph_target, text_key
 
@@ -228,6 +229,7 @@ class CorpusStamp:
     top_ids: tuple[int, ...]  # max(id) of sources, paragraphs, sentences, quotes, mentions
     actors: int
     events: int
+    generation: str  # sources written so far (a re-analysed last source reuses its ids)
 
 
 def corpus_stamp(conn: sqlite3.Connection) -> CorpusStamp:
@@ -239,7 +241,8 @@ def corpus_stamp(conn: sqlite3.Connection) -> CorpusStamp:
     )
     (actors,) = conn.execute("SELECT count(*) FROM actors").fetchone()
     (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
-    return CorpusStamp(int(sources), tops, int(actors), int(events))
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (CORPUS_GENERATION,)).fetchone()
+    return CorpusStamp(int(sources), tops, int(actors), int(events), str(row[0]) if row else "")
 
 
 def all_outlets(conn: sqlite3.Connection) -> list[str]:

@@ -11,6 +11,9 @@ SCHEMA_VERSION = 2
 # Bump when any ingest stage changes what it derives: every source is then re-analysed.
 PIPELINE_VERSION = "2"
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# meta key: bumped with every source ingest writes, so a reader can tell the corpus changed
+# even when a re-analysed source got back the same row ids.
+CORPUS_GENERATION = "corpus_generation"
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from iraqtui.models import Actor, EventDef, ReuseSpan, SourceAnalysis
 from iraqtui.store import reuse_store
-from iraqtui.store.schema import DERIVED_TABLES
+from iraqtui.store.schema import CORPUS_GENERATION, DERIVED_TABLES
 
 
 @contextmanager
@@ -297,6 +297,15 @@ def replace_reuse(conn: sqlite3.Connection, spans: Iterable[ReuseSpan]) -> None:
 
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def bump_generation(conn: sqlite3.Connection) -> None:
+    """Count one more source written (see `schema.CORPUS_GENERATION`)."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (CORPUS_GENERATION,),
+    )
 
 
 def replace_proposed_events(
