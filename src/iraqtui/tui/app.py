@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode, NoScreen
+from textual.widget import Widget
 
 from iraqtui.tui.commands import PROVIDERS
 from iraqtui.tui.guard import Guarded
@@ -64,10 +66,19 @@ class IraqApp(Guarded, App[None]):
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
     async def on_fetched(self, message: Fetched) -> None:
-        if message.node.is_attached:
+        # A screen being closed is still attached while its widgets go: deliver only to
+        # screens on the stack (covered ones included).
+        if message.node.is_attached and self._on_stack(message.node):
             outcome = message.deliver(message.result)
             if inspect.isawaitable(outcome):
                 await outcome
+
+    def _on_stack(self, node: DOMNode) -> bool:
+        try:
+            screen = node.screen if isinstance(node, Widget) else None
+        except NoScreen:
+            return False
+        return screen is None or screen in self.screen_stack
 
     def on_failed(self, message: Failed) -> None:
         self.report_error(message.what, message.error)
