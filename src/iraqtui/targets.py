@@ -9,10 +9,15 @@ from __future__ import annotations
 import hashlib
 
 
+def fold_for_key(text: str) -> str:
+    """Text with whitespace and case folded: what `text_key` digests, and what tells two
+    repeats of the same text apart (`occurrence`)."""
+    return " ".join(text.split()).casefold()
+
+
 def text_key(text: str) -> str:
     """A short digest of text with whitespace and case folded."""
-    folded = " ".join(text.split()).casefold()
-    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(fold_for_key(text).encode("utf-8")).hexdigest()[:16]
 
 
 def _span_target(kind: str, file: str, text: str, occurrence: int) -> str:

@@ -20,7 +20,7 @@ from iraqtui.ingest.reuse import words_of
 from iraqtui.models import QuoteCarrier, QuoteRecord
 from iraqtui.store.annotations import corrected_rows, corrections
 from iraqtui.store.queries import fetch
-from iraqtui.targets import quote_target
+from iraqtui.targets import fold_for_key, quote_target
 from iraqtui.textsafe import sanitize
 
 # How much of a passage's introduction the finder searches ("… melted away in Basra. But
@@ -227,7 +227,7 @@ def _targets(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> dict[int, str
             (source, last),
         ):
             text = str(full)[start:end]
-            folded = " ".join(text.split()).casefold()  # what `text_key` digests
+            folded = fold_for_key(text)  # repeats counted as `source_targets` counts them
             if int(row_id) in wanted:
                 out[int(row_id)] = quote_target(file, text, seen[folded])
             seen[folded] += 1
