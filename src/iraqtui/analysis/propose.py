@@ -24,7 +24,11 @@ Words of the shipped conflict-reporting lexicon (`synonyms.toml`) count as their
 parties, militias and organisations are *anchors*: a story two outlets tell with only one
 rare anchor in common (in at most ANCHOR_MAX_DF of sentences) is proposed by itself, the
 sentences that name it from each outlet, unless a group already shows it (`_anchor_stories`);
-its sentences may sit in a group too. Still lexical beyond the lexicon: two outlets that
+its sentences may sit in a group too. A concept in a sentence that looks back
+(`time_frame.looks_back`: "declared in August" in an April post, "hasn't been rescinded") is
+also the concept's earlier instance, a feature and anchor of its own ("~truce@earlier"), and
+the concept's anchor story leaves such sentences out: the truce of last summer is proposed
+apart from this week's. Still lexical beyond the lexicon: two outlets that
 share no word, name or concept are not grouped.
 """
 
@@ -36,12 +40,14 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz import fuzz
 
 from iraqtui.analysis.keyness import content_words
 from iraqtui.analysis.propose_labels import describe, is_content, phrase_shared
 from iraqtui.analysis.synonyms import Lexicon, conflict_lexicon
+from iraqtui.analysis.time_frame import looks_back, published_date
 from iraqtui.ingest.catalogue import stems, word_spans
 from iraqtui.models import CorpusSentence
 
@@ -64,6 +70,7 @@ DEFAULT_LIMIT = 25
 MIN_OUTLETS = 2
 PHRASE_LINKS = 5
 PHRASE_SPELLINGS = 3
+EARLIER = "@earlier"  # suffix of a concept's earlier instance ("~truce@earlier")
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,12 @@ def _features(
     sentences: Sequence[CorpusSentence],
     actors: Mapping[int, Sequence[tuple[str, int, int]]],
     lexicon: Lexicon,
+    published: Mapping[int, date | None],
 ) -> tuple[list[Bag], dict[str, Counter[str]]]:
     """Each sentence's features with their weights, and the spellings seen for each stem or
-    concept. Words of the lexicon count as their concept ("ceasefire" and "truce" are one)."""
+    concept. Words of the lexicon count as their concept ("ceasefire" and "truce" are one);
+    in a sentence that looks back (`time_frame`) a concept is also its earlier instance
+    ("~truce" + EARLIER), the truce of last summer rather than this week's."""
     bags: list[Bag] = []
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for s in sentences:
@@ -100,15 +110,14 @@ def _features(
         stemmed = stems([w for w, _a, _b in tokens])
         found = lexicon.matches(stemmed)
         keys: list[str] = []
+        said: dict[str, Counter[str]] = defaultdict(Counter)  # this sentence's concept words
         index = 0
         while index < len(tokens):
             word = tokens[index][0]
             if index in found:
                 end, concept = found[index]
                 keys.append(concept)
-                spellings[concept][
-                    " ".join(s.text[tokens[index][1] : tokens[end - 1][2]].split())
-                ] += 1
+                said[concept][" ".join(s.text[tokens[index][1] : tokens[end - 1][2]].split())] += 1
                 index = end
                 continue
             if is_content(word):
@@ -120,6 +129,12 @@ def _features(
             bag[f"{first} {second}"] = BIGRAM_WEIGHT
         for key in keys:
             bag[key] = 1.0
+        for concept, spelled in said.items():
+            spellings[concept].update(spelled)
+        if said and looks_back(s.text, published.get(s.source)):
+            for concept, spelled in said.items():
+                bag[concept + EARLIER] = 1.0
+                spellings[concept + EARLIER].update(spelled)
         for name, _a, _b in actors.get(s.id, ()):
             bag["@" + name] = ACTOR_WEIGHT
         bags.append(bag)
@@ -275,7 +290,9 @@ def _anchor_stories(
     holders: dict[str, list[int]] = defaultdict(list)
     for index, bag in enumerate(bags):
         for feature in bag:
-            if feature in anchors and feature in idf:
+            # A concept's story is split in two: the sentences that look back to an earlier
+            # instance of it, and the rest (this week's truce, not last summer's).
+            if feature in anchors and feature in idf and feature + EARLIER not in bag:
                 holders[feature].append(index)
     rare = max(MAX_DF_FLOOR, ANCHOR_MAX_DF * len(bags))
     group_of = {i: g for g, members in enumerate(grouped) for i in members}
@@ -314,18 +331,22 @@ def propose_events(
     reused: Mapping[int, Set[int]] | None = None,
     kinds: Mapping[str, str] | None = None,
     lexicon: Lexicon | None = None,
+    published: Mapping[int, str | None] | None = None,
 ) -> list[ProposedEvent]:
     """Candidate events, the most strongly linked first (at most `limit`). `sentences` come in
     file and text order (as `event_queries.body_sentences` gives them: neighbours are context);
     `actors` maps a sentence id to its mentions as (actor, start, end) in file offsets;
     `reused` a sentence id to the reuse clusters it overlaps; `kinds` an actor's name to its
     type (people, parties, militias and organisations are anchors); `lexicon` defaults to
-    the shipped conflict-reporting synonyms."""
+    the shipped conflict-reporting synonyms; `published` a source id to its date ("2008-04-19";
+    month and year references are read against it)."""
     lexicon = lexicon or conflict_lexicon()
     anchors = {"@" + name for name, kind in (kinds or {}).items() if kind in ANCHOR_TYPES}
     anchors.update(lexicon.concepts)
+    anchors.update(concept + EARLIER for concept in lexicon.concepts)
     usable = [s for s in sentences if len(content_words(s.text)) >= MIN_WORDS]
-    bags, spellings = _features(usable, actors, lexicon)
+    dates = {source: published_date(text) for source, text in (published or {}).items()}
+    bags, spellings = _features(usable, actors, lexicon, dates)
     idf = _idf(bags)
     links = _links(usable, bags, _with_context(usable, bags), idf, reused or {})
     candidates: list[_Candidate] = []
@@ -360,6 +381,8 @@ def propose_events(
             if anchor.startswith("@")
             else " / ".join(w for w, _n in spellings[anchor].most_common(PHRASE_SPELLINGS))
         )
+        if anchor.endswith(EARLIER):
+            phrase = f"an earlier {phrase}"
         pairs = sum(1 for a, b in itertools.combinations(rows, 2) if a.outlet != b.outlet)
         candidates.append(
             _Candidate(strength, rows, outlets, Counter({anchor: strength}), phrase, pairs)

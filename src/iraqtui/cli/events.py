@@ -201,7 +201,14 @@ def _propose(conn: sqlite3.Connection, args: argparse.Namespace) -> int:
     limit = args.limit if args.limit > 0 else len(sentences) + 1
     reused = eq.reuse_clusters_in(conn, sentences)
     kinds = {name: kind for v in mentions.values() for name, kind, _a, _b in v}
-    proposals = propose_events(sentences, actors, limit=limit, reused=reused, kinds=kinds)
+    proposals = propose_events(
+        sentences,
+        actors,
+        limit=limit,
+        reused=reused,
+        kinds=kinds,
+        published=eq.published_dates(conn),
+    )
     if args.save:
         _save(conn, proposals)
     if args.json:

@@ -275,6 +275,14 @@ def quoted_spans_in(
     return out
 
 
+def published_dates(conn: sqlite3.Connection) -> dict[int, str | None]:
+    """Each source's `published` date as stored (ISO text, or None)."""
+    return {
+        int(i): (str(p) if p else None)
+        for i, p in conn.execute("SELECT id, published FROM sources")
+    }
+
+
 def reuse_clusters_in(
     conn: sqlite3.Connection, sentences: Sequence[CorpusSentence]
 ) -> dict[int, set[int]]:
