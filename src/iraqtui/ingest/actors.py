@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from iraqtui.ingest.gazetteer import (
     AliasEntry,
@@ -70,10 +72,11 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’])")
 _CONTRACTION = re.compile(r"['’](?:s|d|ll|ve|re|m|t)$|n['’]t$", re.IGNORECASE)
 _OPENERS = " \t\"“‘'([«—–-*>"
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.?$")
+_PARTICLES = LEADING_PARTICLES | INNER_PARTICLES
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     word: str
@@ -81,11 +84,16 @@ class _Token:
     @property
     def bare(self) -> str:
         """Lower-case, without a trailing contraction or possessive."""
-        return _CONTRACTION.sub("", self.word).lower().strip("'’-")
+        return _bare(self.word)
 
     @property
     def particle(self) -> bool:
-        return self.word.lower() in LEADING_PARTICLES or self.word.lower() in INNER_PARTICLES
+        return self.word.lower() in _PARTICLES
+
+
+@lru_cache(maxsize=65_536)
+def _bare(word: str) -> str:
+    return _CONTRACTION.sub("", word).lower().strip("'’-")
 
 
 @dataclass
@@ -95,10 +103,12 @@ class _Context:
     doc: Document
     index: AliasIndex
     starts: list[int] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
     headline_cache: dict[int, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.doc.sentences]
+        self.seqs = [s.seq for s in self.doc.sentences]
 
     @cached_property
     def sentence_starts(self) -> frozenset[int]:
@@ -124,8 +134,10 @@ class _Context:
         return starts, ends
 
     def sentence_of(self, pos: int) -> int:
+        if not self.seqs:
+            return 0
         i = bisect.bisect_right(self.starts, pos) - 1
-        return self.doc.sentences[max(i, 0)].seq if self.doc.sentences else 0
+        return self.seqs[i if i > 0 else 0]
 
     def in_boilerplate(self, start: int, end: int) -> bool:
         starts, ends = self.boilerplate
@@ -148,7 +160,7 @@ class _Context:
             return True
         if text[j] != ".":
             return False
-        word = re.search(r"([^\W\d_]+)\.?$", text[max(0, j - 20) : j])
+        word = _LAST_WORD.search(text[max(0, j - 20) : j])
         return not (word and (len(word.group(1)) == 1 or word.group(1).lower() in TITLES))
 
     def in_headline(self, pos: int) -> bool:
@@ -183,17 +195,17 @@ def find_mentions(doc: Document, gazetteer: Gazetteer) -> tuple[list[Mention], l
 
 def _exact_mentions(text: str, index: AliasIndex, ctx: _Context) -> list[Mention]:
     found: list[tuple[int, int, AliasEntry | None]] = []
-    for start, end, indexes in index.matches(fold(text)):
-        if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+    entries = index.entries
+    family_of = index.family_of
+    one_word = index.one_word
+    for start, end, i in index.word_matches(text):
+        if one_word[i] and _common_word_at_start(text[start:end], start, ctx):
             continue
-        surface = text[start:end]
-        entry = next((e for i in indexes if (e := index.entries[i]).accepts(surface)), None)
-        if entry is None:
-            continue
-        if _common_word_at_start(entry, surface, start, ctx):
-            continue
+        entry = entries[i]
         # Someone else's family name still covers the names inside it ("Sadr" in "al-Sadr").
-        found.append((start, end, None if _other_bearer(entry, start, ctx) else entry))
+        own_names = family_of[i]
+        other = own_names is not None and _other_bearer(own_names, start, ctx)
+        found.append((start, end, None if other else entry))
     return [
         Mention(ctx.sentence_of(s), s, e, text[s:e], entry.actor, entry.method, 100.0)
         for s, e, entry in _longest_first(found)
@@ -201,22 +213,21 @@ def _exact_mentions(text: str, index: AliasIndex, ctx: _Context) -> list[Mention
     ]
 
 
-def _common_word_at_start(entry: AliasEntry, surface: str, start: int, ctx: _Context) -> bool:
-    """A one-word name such as "Time" that starts a sentence where the text also uses it as
-    a lower-case word is the word, not the name."""
-    if entry.exact_case or " " in entry.alias or "-" in entry.alias:
-        return False
+def _common_word_at_start(surface: str, start: int, ctx: _Context) -> bool:
+    """A one-word name such as "Time" (`AliasIndex.one_word`) that starts a sentence where
+    the text also uses it as a lower-case word is the word, not the name."""
     return surface.lower() in ctx.lower_words and ctx.is_initial(start)
 
 
-def _other_bearer(entry: AliasEntry, start: int, ctx: _Context) -> bool:
+def _other_bearer(own_names: frozenset[str], start: int, ctx: _Context) -> bool:
     """A family name ("al-Sadr") after a given name the gazetteer does not know ("Mohammed
-    Sadiq al-Sadr") names someone else: it is left to discovery."""
+    Sadiq al-Sadr") names someone else: it is left to discovery. `own_names` are the words
+    of the names of the person the family name belongs to."""
     index = ctx.index
-    own_names = index.family_names.get((entry.actor, fold(entry.alias)))
-    if own_names is None:
-        return False
-    before = _WORD_BEFORE.search(ctx.doc.text, max(0, start - 40), start)
+    text = ctx.doc.text
+    if start == 0 or text[start - 1] not in " \n":
+        return False  # the pattern needs a space (or a space and a line break) before the name
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     if before is None or not before.group(1)[0].isupper():
         return False
     word = before.group(1)
@@ -234,7 +245,32 @@ def _other_bearer(entry: AliasEntry, start: int, ctx: _Context) -> bool:
 def _longest_first(
     found: list[tuple[int, int, AliasEntry | None]],
 ) -> list[tuple[int, int, AliasEntry | None]]:
-    """Non-overlapping matches, longer ones first, then leftmost."""
+    """Non-overlapping matches, longer ones first, then leftmost.
+
+    Only matches that overlap compete, so the choice is made within each cluster of
+    overlapping matches, and a match overlapping nothing (most of them) is simply kept."""
+    found.sort(key=itemgetter(0, 1))
+    kept: list[tuple[int, int, AliasEntry | None]] = []
+    cluster: list[tuple[int, int, AliasEntry | None]] = []
+    reach = 0  # where the current cluster ends
+    for match in found:
+        if cluster and match[0] < reach:
+            cluster.append(match)
+            reach = max(reach, match[1])
+            continue
+        kept.extend(_choose(cluster))
+        cluster = [match]
+        reach = match[1]
+    kept.extend(_choose(cluster))
+    return kept
+
+
+def _choose(
+    found: list[tuple[int, int, AliasEntry | None]],
+) -> list[tuple[int, int, AliasEntry | None]]:
+    """Among overlapping matches: longer ones first, then leftmost; in text order."""
+    if len(found) <= 1:
+        return found
     found.sort(key=lambda f: (f[0] - f[1], f[0]))
     starts: list[int] = []
     ends: list[int] = []
@@ -248,7 +284,7 @@ def _longest_first(
         starts.insert(i, start)
         ends.insert(i, end)
         kept.append((start, end, entry))
-    kept.sort(key=lambda f: f[0])
+    kept.sort(key=itemgetter(0))
     return kept
 
 
@@ -293,45 +329,49 @@ def _discover(
 
 def _runs(text: str, exact: list[Mention]) -> list[list[_Token]]:
     """Runs of capitalised words and name particles, broken by punctuation and known names."""
-    taken = [(m.start, m.end) for m in exact]
-    starts = [s for s, _ in taken]
+    starts = [m.start for m in exact]
+    ends = [m.end for m in exact]
+    taken = len(starts)
+    after = bisect.bisect_right
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     for match in _NAMEISH.finditer(text):
-        token = _Token(match.start(), match.end(), match.group())
-        i = bisect.bisect_right(starts, token.start) - 1
-        if (i >= 0 and taken[i][1] > token.start) or (
-            i + 1 < len(starts) and starts[i + 1] < token.end
-        ):
-            current = _close(runs, current)
+        start, end = match.span()
+        i = after(starts, start) - 1
+        if (i >= 0 and ends[i] > start) or (i + 1 < taken and starts[i + 1] < end):
+            if current:
+                runs.append(current)
+                current = []
             continue
-        word = token.word
+        word = match.group()
         lower = word.lower()
-        named = word[0].isupper() or bool(_PARTICLE_NAME.match(word))
-        if named and not _PARTICLE_NAME.match(word):
+        # Both patterns need a hyphen, and most words have none.
+        hyphen = "-" in word
+        particle_name = hyphen and _PARTICLE_NAME.match(word) is not None
+        named = word[0].isupper() or particle_name
+        leading = lower in LEADING_PARTICLES
+        if not (named or leading or (current and lower in INNER_PARTICLES)):
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        if hyphen and named and not particle_name:
             cut = _ADJECTIVE_SUFFIX.search(word)
             if cut:  # "Sadr-led forces": the name is Sadr, and it ends there
-                token = _Token(token.start, token.start + cut.start(), word[: cut.start()])
-        leading = lower in LEADING_PARTICLES and not current
-        inner = lower in INNER_PARTICLES and bool(current)
-        if not (named or leading or inner or (lower in LEADING_PARTICLES and current)):
-            current = _close(runs, current)
-            continue
+                word = word[: cut.start()]
+        token = _Token(start, start + len(word), word)
         if current and not _joins(text, current[-1], token):
-            current = _close(runs, current)
-            if not (named or lower in LEADING_PARTICLES):
+            runs.append(current)
+            current = []
+            if not (named or leading):
                 continue
         current.append(token)
-        if token.end != match.end():
-            current = _close(runs, current)
-    _close(runs, current)
-    return runs
-
-
-def _close(runs: list[list[_Token]], current: list[_Token]) -> list[_Token]:
+        if token.end != end:
+            runs.append(current)
+            current = []
     if current:
         runs.append(current)
-    return []
+    return runs
 
 
 def _joins(text: str, previous: _Token, token: _Token) -> bool:

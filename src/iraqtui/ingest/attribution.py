@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from iraqtui.ingest.speakers import PERSON_TITLES, PRONOUNS, Resolver, person_positions
 from iraqtui.models import Mention
@@ -48,6 +49,17 @@ _PARTICLE = re.compile(
     r"^(?:al|el)-[A-Z]"
 )
 MAX_NP_TOKENS = 14
+_HEAD_CUT = re.compile(r",|\s—|\s–|\s(?:who|which|whom|whose|that)\b")
+_AFTER_APOSTROPHE = re.compile(r"[’'].*$")
+_OF_OUTLET = re.compile(r"\s+of\s+(?:the\s+)?(.+)$")
+_AND = re.compile(r"\s+and\s+")
+_LEAD_PUNCT = re.compile(r"[\s,—–-]*")
+_ACCORDING = re.compile(r"according to\s+")
+_VERB_FIRST = re.compile(rf"(?:{SPEECH_VERBS})\s+")
+_NAME_FIRST = re.compile(rf"((?:[\w’'.-]+\s+){{0,8}}?)(?:also\s+)?(?:{SPEECH_VERBS})\b")
+_QUOTE_MARK = re.compile(r"[“”\"]")
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
+_SENTENCE_TAG = re.compile(rf"\s*((?:[\w’'.-]+\s+){{0,6}}?)(?:also\s+)?(?:{SPEECH_VERBS})\b")
 # How far (in characters) to look for an earlier, fuller form of a name or description; keeps
 # attribution linear in the length of a document.
 LOOK_BACK = 20_000
@@ -132,7 +144,7 @@ def np_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
 def classify(text: str, start: int, end: int, resolver: Resolver) -> Ref | None:
     """Trim a phrase to its head (cut relative clauses and appositives) and say what it is."""
     phrase = text[start:end]
-    cut = re.search(r",|\s—|\s–|\s(?:who|which|whom|whose|that)\b", phrase)
+    cut = _HEAD_CUT.search(phrase)
     if cut:
         phrase = phrase[: cut.start()]
     phrase = phrase.strip(" ,:;")
@@ -141,9 +153,9 @@ def classify(text: str, start: int, end: int, resolver: Resolver) -> Ref | None:
     end = start + len(phrase)
     first = phrase.split()[0].lower().strip("’'")
     if phrase.lower() in PRONOUNS or (
-        re.sub(r"[’'].*$", "", first) in PRONOUNS and len(phrase.split()) == 1
+        _AFTER_APOSTROPHE.sub("", first) in PRONOUNS and len(phrase.split()) == 1
     ):
-        return Ref(re.sub(r"[’'].*$", "", phrase), start, start + len(phrase), "pronoun")
+        return Ref(_AFTER_APOSTROPHE.sub("", phrase), start, start + len(phrase), "pronoun")
     if resolver.is_outlet(phrase):
         return Ref(phrase, start, end, "outlet")
     words = phrase.split()
@@ -192,7 +204,7 @@ class Context:
     mention_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.mentions = sorted(self.mentions, key=lambda m: m.start)
+        self.mentions = sorted(self.mentions, key=attrgetter("start"))
         self.mention_starts = [m.start for m in self.mentions]
 
     def mentions_near(self, start: int, end: int) -> list[Mention]:
@@ -211,7 +223,7 @@ class Context:
         return self._name(ref)
 
     def _name(self, ref: Ref) -> Attribution:
-        of = re.search(r"\s+of\s+(?:the\s+)?(.+)$", ref.surface)
+        of = _OF_OUTLET.search(ref.surface)
         outlet = None
         surface = ref.surface
         if of and (
@@ -220,7 +232,7 @@ class Context:
         ):
             outlet = self.resolver.outlet_name(of.group(1))
             surface = surface[: of.start()]
-        parts = [p for p in re.split(r"\s+and\s+", surface) if p]
+        parts = [p for p in _AND.split(surface) if p]
         names: list[str] = []
         actors: list[str | None] = []
         for part in parts:
@@ -298,19 +310,19 @@ class Context:
 
 def tag_after(text: str, close: int, hi: int) -> tuple[int, int, str] | None:
     """A reporting clause right after a closing mark: (phrase start, end, form)."""
-    m = re.match(r"[\s,—–-]*", text[close + 1 : hi])
+    m = _LEAD_PUNCT.match(text[close + 1 : hi])
     at = close + 1 + (m.end() if m else 0)
     rest = text[at:hi]
-    acc = re.match(r"according to\s+", rest)
+    acc = _ACCORDING.match(rest)
     if acc:
         span = np_after(text, at + acc.end(), hi)
         return (span[0], span[1], "according") if span else None
-    verb_first = re.match(rf"(?:{SPEECH_VERBS})\s+", rest)
+    verb_first = _VERB_FIRST.match(rest)
     if verb_first:
         span = np_after(text, at + verb_first.end(), hi)
         return (span[0], span[1], "verb-first") if span else None
-    verb = re.match(rf"((?:[\w’'.-]+\s+){{0,8}}?)(?:also\s+)?(?:{SPEECH_VERBS})\b", rest)
-    if verb and verb.group(1).strip() and not re.search(r"[“”\"]", verb.group(1)):
+    verb = _NAME_FIRST.match(rest)
+    if verb and verb.group(1).strip() and not _QUOTE_MARK.search(verb.group(1)):
         start = at
         end = at + len(verb.group(1).rstrip())
         return start, end, "name-first"
@@ -327,7 +339,7 @@ def tag_before(text: str, lo: int, open_at: int, *, labels: bool) -> tuple[int, 
         if span:
             return span[0], span[1], verb.end()
         # "… and admits that he has": the subject is further back; take the nearest pronoun.
-        pron = list(re.finditer(r"\b(?:he|she|they)\b", text[lo : verb.start()], re.IGNORECASE))
+        pron = list(_PRONOUN.finditer(text[lo : verb.start()]))
         if pron:
             p = pron[-1]
             return lo + p.start(), lo + p.end(), verb.end()
@@ -336,8 +348,8 @@ def tag_before(text: str, lo: int, open_at: int, *, labels: bool) -> tuple[int, 
 
 def sentence_tag(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """'Ware said Iran wants …' or '… Qumi said:' — a sentence that announces a speaker."""
-    m = re.match(rf"\s*((?:[\w’'.-]+\s+){{0,6}}?)(?:also\s+)?(?:{SPEECH_VERBS})\b", text[lo:hi])
-    if m and m.group(1).strip() and not re.search(r"[“”\"]", m.group(1)):
+    m = _SENTENCE_TAG.match(text[lo:hi])
+    if m and m.group(1).strip() and not _QUOTE_MARK.search(m.group(1)):
         return lo + m.start(1), lo + m.start(1) + len(m.group(1).rstrip())
     return None
 

@@ -52,6 +52,9 @@ _PRESS_WORD = re.compile(
     r"Radio|Television|Press|Wire)\b(?:\s+of\s+[A-Z]\w+)?"
 )
 _FOLD = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+# The same mapping as pairs: `replace` per character beats `translate` with a dict on
+# anything but a few words (no replacement is itself a key, so the order is free).
+_FOLD_PAIRS = tuple((chr(code), str(to)) for code, to in _FOLD.items())
 PRONOUNS = frozenset("he she they him her them i we".split())
 PERSON_TITLES = frozenset(
     "mr mrs ms miss dr gen gens brig lt col maj capt sgt cpl adm cmdr gov sen rep amb pres "
@@ -70,11 +73,23 @@ _TITLED_NAME = re.compile(
 )
 
 
+def _fold(text: str) -> str:
+    for old, new in _FOLD_PAIRS:
+        text = text.replace(old, new)
+    return text
+
+
+_POSSESSIVE = re.compile(r"'s\b")
+_LEADING_THE = re.compile(r"^the\s+")
+_LEADING_THE_ANY_CASE = re.compile(r"^[Tt]he\s+")
+
+
+@lru_cache(maxsize=65_536)
 def norm_name(text: str) -> str:
     """A name folded for lookup: case, apostrophes, hyphens, a leading 'the', possessive."""
     folded = text.translate(_FOLD).casefold().replace(".", "").replace("-", " ")
-    folded = re.sub(r"'s\b", "", folded)
-    folded = re.sub(r"^the\s+", "", " ".join(folded.split()))
+    folded = _POSSESSIVE.sub("", folded)
+    folded = _LEADING_THE.sub("", " ".join(folded.split()))
     return folded
 
 
@@ -86,6 +101,7 @@ class Resolver:
     outlet_pattern: re.Pattern[str]
     outlet_canonical: dict[str, str]
     actors: dict[str, Actor]
+    person_pattern: re.Pattern[str] | None  # every person alias longer than three letters
 
     def actor(self, surface: str) -> Actor | None:
         """The actor a name refers to: the whole name, then its last word (a surname)."""
@@ -107,7 +123,7 @@ class Resolver:
         found = self.by_alias.get(key)
         if found is not None and found.type == "media":
             return found.name
-        return re.sub(r"^[Tt]he\s+", "", surface.strip())
+        return _LEADING_THE_ANY_CASE.sub("", surface.strip())
 
     def is_outlet(self, surface: str) -> bool:
         key = norm_name(surface)
@@ -129,7 +145,7 @@ class Resolver:
 
     def outlets_in(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """(start, end, canonical outlet) for each outlet named in text[lo:hi]."""
-        segment = text[lo:hi].translate(_FOLD)
+        segment = _fold(text[lo:hi])
         found: list[tuple[int, int, str]] = []
         for m in self.outlet_pattern.finditer(segment):
             found.append((lo + m.start(), lo + m.end(), self.outlet_name(m.group(0))))
@@ -169,12 +185,10 @@ def _alias_scan(
     text: str, lo: int, hi: int, resolver: Resolver
 ) -> list[tuple[str, tuple[int, int]]]:
     """Person aliases found directly, so pronouns resolve even before actor mentions exist."""
-    pattern = _person_pattern(
-        tuple(sorted(a for a, x in resolver.by_alias.items() if x.type == "person" and len(a) > 3))
-    )
+    pattern = resolver.person_pattern
     if pattern is None:
         return []
-    folded = text[lo:hi].translate(_FOLD).replace("-", " ")
+    folded = _fold(text[lo:hi]).replace("-", " ")
     out = []
     for m in pattern.finditer(folded):
         if text[lo + m.start()].isupper():
@@ -184,12 +198,30 @@ def _alias_scan(
     return out
 
 
-@lru_cache(maxsize=8)
-def _person_pattern(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
+def _person_pattern(by_alias: dict[str, Actor]) -> re.Pattern[str] | None:
+    aliases = sorted(a for a, x in by_alias.items() if x.type == "person" and len(a) > 3)
     if not aliases:
         return None
     ordered = sorted(aliases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in ordered) + r")\b", re.IGNORECASE)
+    # The regex engine tries every alternative at every word boundary. Grouped by first
+    # character behind a lookahead, it tries only the aliases that can start there, in the
+    # same order, so it finds the same matches (unless two first characters are the same
+    # letter ignoring case, when the plain alternation is kept).
+    groups: dict[str, list[str]] = {}
+    for alias in ordered:
+        groups.setdefault(alias[0], []).append(alias)
+    heads = list(groups)
+    clash = any(
+        a != b and re.fullmatch(re.escape(a), b, re.IGNORECASE) for a in heads for b in heads
+    )
+    if clash:
+        body = "|".join(re.escape(a) for a in ordered)
+    else:
+        body = "|".join(
+            f"(?={re.escape(h)})(?:" + "|".join(re.escape(a) for a in groups[h]) + ")"
+            for h in heads
+        )
+    return re.compile(r"\b(?:" + body + r")\b", re.IGNORECASE)
 
 
 _RESOLVERS: dict[str, Resolver] = {}
@@ -218,7 +250,7 @@ def _build(gazetteer: Gazetteer) -> Resolver:
     pattern = re.compile(
         r"(?<![\w.])(?:[Tt]he\s+)?(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])"
     )
-    return Resolver(by_alias, pattern, canonical, actors)
+    return Resolver(by_alias, pattern, canonical, actors, _person_pattern(by_alias))
 
 
 def resolver_for(gazetteer: Gazetteer) -> Resolver:
