@@ -72,29 +72,25 @@ def _word_code(word: str) -> int:
 
 def fingerprints(words: list[str]) -> set[int]:
     """Winnowed shingle hashes: the minimum of every window of WINDOW consecutive shingles
-    (rolling hash over word codes; window minima from block prefix and suffix minima)."""
-    values = [_word_code(w) for w in words]
+    (rolling hash over word codes)."""
+    known = _CODES.get
+    values = [known(w) or _word_code(w) for w in words]  # codes are never 0
     if len(values) < SHINGLE:
         return set()
     h = 0
     for v in values[:SHINGLE]:
         h = (h * _BASE + v) % _MOD
     hashes = [h]
-    for i in range(SHINGLE, len(values)):
-        h = (h * _BASE + values[i] - values[i - SHINGLE] * _BASE_POW) % _MOD
-        hashes.append(h)
+    append = hashes.append
+    for new, old in zip(values[SHINGLE:], values[:-SHINGLE], strict=True):
+        h = (h * _BASE + new - old * _BASE_POW) % _MOD
+        append(h)
     n = len(hashes)
     if n <= WINDOW:
         return {min(hashes)}
-    prefix = list(hashes)
-    suffix = list(hashes)
-    for i in range(1, n):
-        if i % WINDOW and prefix[i - 1] < prefix[i]:
-            prefix[i] = prefix[i - 1]
-    for i in range(n - 2, -1, -1):
-        if (i + 1) % WINDOW and suffix[i + 1] < suffix[i]:
-            suffix[i] = suffix[i + 1]
-    return {min(suffix[i], prefix[i + WINDOW - 1]) for i in range(n - WINDOW + 1)}
+    # the minimum of each window, window i being the i-th item of every shifted copy
+    windows = n - WINDOW + 1
+    return set(map(min, *[hashes[k : k + windows] for k in range(WINDOW)]))
 
 
 def text_prints(text: str) -> list[int]:

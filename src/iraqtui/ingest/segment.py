@@ -12,14 +12,17 @@ from iraqtui.models import Paragraph, Sentence, Span
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_SENTENCE_CHARS = 3_000
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # YAML front matter at the top of a Markdown file: one block, however many lines.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 # A run of terminators with any closing quotes or brackets after each: `.`, `?"`, `."...`, `…”`
-_TERMINATOR = re.compile(r"(?:[.!?…]+[\"”’')\]]*)+")
+# (written to open with a character class, which lets the regex engine skip ahead to one).
+_TERMINATOR = re.compile(r"[.!?…][.!?…\"”’')\]]*")
 _TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
+# A letter or digit: `[^\W_]` matches exactly the characters `str.isalnum` accepts.
+_ALNUM = re.compile(r"[^\W_]")
 
 # Titles and other abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -130,12 +133,13 @@ _OPENERS = "\"“‘'(>[«¿¡"
 
 
 def lines_with_offsets(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line's content, line breaks excluded."""
-    for match in _LINE.finditer(text):
-        if match.start() == match.end():
-            break
-        content = match.group(0).rstrip("\r\n")
-        yield match.start(), match.start() + len(content)
+    """(start, end) of each line's content, line breaks (CR LF, CR or LF) excluded."""
+    at = 0
+    for brk in _LINE_BREAK.finditer(text):
+        yield at, brk.start()
+        at = brk.end()
+    if at < len(text):
+        yield at, len(text)
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -215,7 +219,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in spans:
         s, e = _trim_sentence(text, s, e)
-        if e > s and any(ch.isalnum() for ch in text[s:e]):
+        if e > s and _ALNUM.search(text, s, e):
             out.extend(_cap(text, s, e, MAX_SENTENCE_CHARS))
     return out
 
@@ -303,28 +307,43 @@ def build(text: str, boilerplate: list[Span]) -> tuple[tuple[Paragraph, ...], tu
 
 
 def _coverage(text: str, start: int, end: int, spans: list[Span]) -> tuple[float, str | None]:
-    """Share of the non-space characters of [start, end) inside boilerplate spans."""
-    total = sum(1 for ch in text[start:end] if not ch.isspace())
-    if not total:
-        return 0.0, None
+    """Share of the non-space characters of [start, end) inside boilerplate spans (`spans`
+    sorted by start)."""
     inside = 0
     reason = None
+    overlapped = False
     for span in spans:
-        if span.end <= start or span.start >= end:
+        if span.start >= end:
+            break
+        if span.end <= start:
             continue
+        overlapped = True
         lo, hi = max(start, span.start), min(end, span.end)
-        inside += sum(1 for ch in text[lo:hi] if not ch.isspace())
+        inside += _non_space(text[lo:hi])
         reason = reason or span.reason
+    if not overlapped:
+        return 0.0, None
+    total = _non_space(text[start:end])
+    if not total:
+        return 0.0, None
     return inside / total, reason
+
+
+def _non_space(text: str) -> int:
+    # str.split() splits at exactly the characters for which str.isspace() is true.
+    return sum(map(len, text.split()))
 
 
 def _cut_boilerplate(
     text: str, start: int, end: int, spans: list[Span]
 ) -> Iterator[tuple[int, int, bool]]:
-    """Split a sentence where boilerplate starts or stops, flagging the boilerplate pieces."""
+    """Split a sentence where boilerplate starts or stops, flagging the boilerplate pieces
+    (`spans` sorted by start)."""
     cursor = start
     for span in spans:
-        if span.end <= cursor or span.start >= end:
+        if span.start >= end:
+            break
+        if span.end <= cursor:
             continue
         lo, hi = max(cursor, span.start), min(end, span.end)
         if lo > cursor:
@@ -337,5 +356,5 @@ def _cut_boilerplate(
 
 def _piece(text: str, start: int, end: int, flagged: bool) -> Iterator[tuple[int, int, bool]]:
     start, end = _trim(text, start, end)
-    if end > start and any(ch.isalnum() for ch in text[start:end]):
+    if end > start and _ALNUM.search(text, start, end):
         yield start, end, flagged

@@ -7,20 +7,39 @@ confidence falls as the sentence mixes voices.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
 from iraqtui.models import Document, Quote, Sentence, SentenceVoice
+
+# ASCII characters that are not letters or digits (`str.isalnum`), and any non-ASCII one.
+_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _alnum_count(text: str) -> int:
+    """How many characters of `text` are letters or digits (`str.isalnum`): the ASCII ones
+    counted in C, the few others one by one."""
+    ascii_only = text.encode("ascii", "ignore")
+    count = len(ascii_only.translate(None, _ASCII_NOT_ALNUM))
+    if len(ascii_only) != len(text):
+        count += sum(1 for ch in _NON_ASCII.findall(text) if ch.isalnum())
+    return count
 
 
 def _covered(doc: Document, sentence: Sentence, spans: list[tuple[int, int]]) -> float:
     """Share of the sentence's letters and digits that lie inside the spans."""
-    total = sum(1 for ch in doc.text[sentence.start : sentence.end] if ch.isalnum())
-    if not total or not spans:
+    if not spans:
+        return 0.0
+    total = _alnum_count(doc.text[sentence.start : sentence.end])
+    if not total:
         return 0.0
     inside = 0
     cursor = sentence.start
     for lo, hi in sorted(spans):
         lo, hi = max(lo, cursor), min(hi, sentence.end)
         if hi > lo:
-            inside += sum(1 for ch in doc.text[lo:hi] if ch.isalnum())
+            inside += _alnum_count(doc.text[lo:hi])
             cursor = hi
     return inside / total
 
@@ -50,13 +69,18 @@ def assign_voices(doc: Document, quotes: list[Quote]) -> list[SentenceVoice]:
     """One voice per sentence, in sentence order."""
     speech = sorted((q for q in quotes if q.kind == "speech"), key=lambda q: q.start)
     passages = sorted((q for q in quotes if q.kind == "passage"), key=lambda q: q.start)
+    speech_starts = [q.start for q in speech]
+    passage_starts = [q.start for q in passages]
     out: list[SentenceVoice] = []
     for s in doc.sentences:
         if s.boilerplate:
             out.append(SentenceVoice(s.seq, "own", None, 0.5, "boilerplate"))
             continue
-        near_speech = [q for q in speech if q.start < s.end and q.end > s.start]
-        near_passages = [q for q in passages if q.start < s.end and q.end > s.start]
+        # of the quotes starting before the sentence ends (a prefix), those ending after it starts
+        near_speech = [q for q in speech[: bisect_left(speech_starts, s.end)] if q.end > s.start]
+        near_passages = [
+            q for q in passages[: bisect_left(passage_starts, s.end)] if q.end > s.start
+        ]
         in_speech = _covered(doc, s, [(q.start, q.end) for q in near_speech])
         in_passage = _covered(doc, s, [(q.start, q.end) for q in near_passages])
         if in_speech >= 0.5 or (in_speech >= 0.3 and _framed(doc, s, near_speech)):

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import chain
 
 from iraqtui.models import Actor, EventDef, ReuseSpan, SourceAnalysis
 from iraqtui.store import reuse_store
@@ -106,6 +107,45 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
     return int(top) + 1
 
 
+# Most rows a single INSERT carries. Each statement that writes an FTS5 table makes it flush
+# its pending terms to disk (a statement savepoint), so `executemany`, one statement per row,
+# costs about twice what one statement of many rows does (paragraphs and quotes measured).
+# Statements hold a power of two rows (up to this many, and within SQLite's limit on
+# parameters), so only a few statement texts are ever prepared and the cache keeps them.
+MAX_ROWS_PER_INSERT = 512
+PARAGRAPH_COLUMNS = "id, source, seq, start, end, text, boilerplate, boilerplate_reason, voice"
+SENTENCE_COLUMNS = (
+    "id, source, paragraph, seq, start, end, text, boilerplate, voice, cited_outlet, "
+    "voice_confidence, voice_method"
+)
+MENTION_COLUMNS = "actor, source, paragraph, sentence, start, end, surface, method, score"
+QUOTE_COLUMNS = (
+    "source, sentence, start, end, text, kind, speaker, speaker_actor, cited_outlet, "
+    "confidence, method"
+)
+
+
+def insert_rows(
+    conn: sqlite3.Connection, table: str, columns: str, rows: Sequence[Sequence[object]]
+) -> None:
+    """INSERT `rows` (values in the order of `columns`, comma-separated) into `table`, in
+    order, several rows per statement."""
+    width = columns.count(",") + 1
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    size = 1
+    while size * 2 <= min(limit, MAX_ROWS_PER_INSERT):
+        size *= 2
+    head = f"INSERT INTO {table} ({columns}) VALUES "
+    one = "(" + ", ".join("?" * width) + ")"
+    at, total = 0, len(rows)
+    while at < total:
+        while size > total - at:
+            size //= 2
+        values = list(chain.from_iterable(rows[at : at + size]))
+        conn.execute(head + ", ".join([one] * size), values)
+        at += size
+
+
 def write_source(
     conn: sqlite3.Connection,
     analysis: SourceAnalysis,
@@ -155,74 +195,76 @@ def write_source(
         source_id = int(cursor.lastrowid or 0)
 
     voices = {v.sentence_seq: v for v in analysis.voices}
-    para_ids: dict[int, int] = {}
-    first = _next_id(conn, "paragraphs")
+    display = doc.display
     para_voice: dict[int, Counter[str]] = {}
     for s in doc.sentences:
         voice = voices.get(s.seq)
         if voice and not s.boilerplate:
             para_voice.setdefault(s.paragraph_seq, Counter())[voice.voice] += 1
+    first = _next_id(conn, "paragraphs")
+    para_ids: dict[int, int] = {}
     para_rows: list[tuple[object, ...]] = []
-    for offset, p in enumerate(doc.paragraphs):
-        para_ids[p.seq] = first + offset
+    for para_id, p in enumerate(doc.paragraphs, first):
+        para_ids[p.seq] = para_id
         counts = para_voice.get(p.seq)
         para_rows.append(
             (
-                first + offset,
+                para_id,
                 source_id,
                 p.seq,
                 p.start,
                 p.end,
-                doc.display[p.start : p.end],
+                display[p.start : p.end],
                 int(p.boilerplate),
                 p.boilerplate_reason,
                 counts.most_common(1)[0][0] if counts else None,
             )
         )
-    conn.executemany(
-        "INSERT INTO paragraphs (id, source, seq, start, end, text, boilerplate, "
-        "boilerplate_reason, voice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        para_rows,
-    )
+    insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, para_rows)
 
-    sent_ids: dict[int, int] = {}
     first = _next_id(conn, "sentences")
+    sent_ids: dict[int, int] = {}
+    para_of: dict[int, int] = {}
     rows: list[tuple[object, ...]] = []
-    for offset, s in enumerate(doc.sentences):
-        sent_ids[s.seq] = first + offset
+    for sent_id, s in enumerate(doc.sentences, first):
+        sent_ids[s.seq] = sent_id
+        para_id = para_of[s.seq] = para_ids[s.paragraph_seq]
         voice = voices.get(s.seq)
+        if voice:
+            said: tuple[object, ...] = (
+                voice.voice,
+                voice.cited_outlet,
+                voice.confidence,
+                voice.method,
+            )
+        else:
+            said = ("own", None, None, None)
         rows.append(
             (
-                first + offset,
+                sent_id,
                 source_id,
-                para_ids[s.paragraph_seq],
+                para_id,
                 s.seq,
                 s.start,
                 s.end,
-                doc.display[s.start : s.end],
+                display[s.start : s.end],
                 int(s.boilerplate),
-                voice.voice if voice else "own",
-                voice.cited_outlet if voice else None,
-                voice.confidence if voice else None,
-                voice.method if voice else None,
+                *said,
             )
         )
-    conn.executemany(
-        "INSERT INTO sentences (id, source, paragraph, seq, start, end, text, boilerplate, "
-        "voice, cited_outlet, voice_confidence, voice_method) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    para_of = {s.seq: para_ids[s.paragraph_seq] for s in doc.sentences}
+    insert_rows(conn, "sentences", SENTENCE_COLUMNS, rows)
     reuse_store.insert_prints(conn, source_id, [(para_ids[seq], fps) for seq, fps in prints])
 
-    conn.executemany(
-        "INSERT INTO boilerplate (source, start, end, reason) VALUES (?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "boilerplate",
+        "source, start, end, reason",
         [(source_id, b.start, b.end, b.reason) for b in doc.boilerplate],
     )
-    conn.executemany(
-        "INSERT INTO mentions (actor, source, paragraph, sentence, start, end, surface, method, "
-        "score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "mentions",
+        MENTION_COLUMNS,
         [
             (
                 actor_ids[m.actor],
@@ -239,16 +281,19 @@ def write_source(
             if m.actor in actor_ids
         ],
     )
-    conn.executemany(
-        "INSERT INTO candidates (source, sentence, start, end, surface) VALUES (?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "candidates",
+        "source, sentence, start, end, surface",
         [
             (source_id, sent_ids.get(c.sentence_seq), c.start, c.end, c.surface)
             for c in analysis.candidates
         ],
     )
-    conn.executemany(
-        "INSERT INTO quotes (source, sentence, start, end, text, kind, speaker, speaker_actor, "
-        "cited_outlet, confidence, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "quotes",
+        QUOTE_COLUMNS,
         [
             (
                 source_id,
@@ -266,9 +311,10 @@ def write_source(
             for q in analysis.quotes
         ],
     )
-    conn.executemany(
-        "INSERT INTO event_passages (event, source, sentence, start, end, score, evidence) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "event_passages",
+        "event, source, sentence, start, end, score, evidence",
         [
             (
                 event_ids[e.event_key],
