@@ -150,7 +150,7 @@ def profile(corpus: Path) -> dict[str, Any]:
     import tempfile
 
     from iraqtui.config import bundled_seeds_dir
-    from iraqtui.ingest import pipeline
+    from iraqtui.ingest import corpus_stage, pipeline
     from iraqtui.store.db import open_db
 
     spent: dict[str, float] = defaultdict(float)
@@ -169,7 +169,7 @@ def profile(corpus: Path) -> dict[str, Any]:
         module = importlib.import_module(module_name)
         setattr(module, attr, timed(getattr(module, attr), label))
     # One core, all of it counted here: the reuse stage aligns in this process too.
-    pipeline.PARALLEL_MIN_PAIRS = sys.maxsize
+    corpus_stage.PARALLEL_MIN_PAIRS = sys.maxsize
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "profile.db")
         started = time.process_time()
