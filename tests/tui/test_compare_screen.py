@@ -224,3 +224,22 @@ async def test_a_large_outlet_shows_a_labelled_sample_and_exports_every_sentence
         ]
         assert len(exported) == total  # the export is for papers: every sentence
         assert "sample_per_outlet" not in records["method"]
+
+
+async def test_the_garbage_collector_is_on_again_after_a_build(seeds_db_path: Path) -> None:
+    """The screen holds off collections while it builds its columns: left off, the app's
+    memory would only grow."""
+    import gc
+
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_qom(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert gc.isenabled()
+        await pilot.press("]")  # the next event: a rebuild
+        await settle(pilot)
+        assert gc.isenabled()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.isenabled()

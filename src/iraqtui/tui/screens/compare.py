@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,6 +25,35 @@ if TYPE_CHECKING:
 
 MIN_COLUMN = 36  # cells: narrower columns would wrap every few words
 MAX_MISSING_COLUMNS = 8  # beyond this, outlets that say nothing share one column
+GC_PAUSE_LIMIT = 1.0  # seconds: the collector is back on by then whatever happens
+
+
+def _collect_again() -> None:
+    gc.enable()
+
+
+class CompareFooter(Footer):
+    """Textual's footer, recomposed only when the keys it shows change: Textual signals a
+    change of bindings twice for one change of focus, and a recompose remounts every key."""
+
+    _shown: tuple[object, ...] | None = None
+
+    def _keys(self) -> tuple[object, ...]:
+        app = self.app
+        bindings = tuple(
+            (key, b.key, app.get_key_display(b), b.description, b.action, b.group, b.show, on, tip)
+            for key, (_node, b, on, tip) in self.screen.active_bindings.items()
+        )
+        return (self.compact, self.show_command_palette, app.ENABLE_COMMAND_PALETTE, bindings)
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
+        yield from super().compose()
+
+    async def recompose(self) -> None:
+        if self._shown is not None and self.is_attached and self._keys() == self._shown:
+            return
+        await super().recompose()
 
 
 class CompareScreen(Guarded, Screen[None]):
@@ -54,7 +84,7 @@ class CompareScreen(Guarded, Screen[None]):
         yield Header()
         yield Static(Content(f"Comparing {self.kind} {one_line(self.key)}…"), id="compare-title")
         yield HorizontalScroll(id="compare-columns")
-        yield Footer()
+        yield CompareFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -66,6 +96,23 @@ class CompareScreen(Guarded, Screen[None]):
         fetch(self, job, self._loaded, group="compare", what=f"comparing {self.key}")
 
     async def _loaded(self, data: CompareData) -> None:
+        # Building the columns allocates tens of thousands of objects (Textual's strips and
+        # their caches, the columns' blocks): with the collector on, that is some forty
+        # young collections, and about one build in three also set off a full collection,
+        # which in a large process (a big corpus, the finder's index) takes 100-400 ms.
+        # Held off until the columns are on screen, the build's objects are looked at once,
+        # by one young collection. A timer turns it back on should that frame never come.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            await self._show(data)
+        finally:
+            if paused:
+                self.call_after_refresh(_collect_again)
+                self.app.set_timer(GC_PAUSE_LIMIT, _collect_again)
+
+    async def _show(self, data: CompareData) -> None:
         self.data = data
         comparison = data.comparison
         wanted: list[tuple[OutletColumn | None, str, str]] = [

@@ -18,6 +18,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
+from textual.css.scalar import Unit
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -341,8 +342,8 @@ class CompareColumn(Guarded, ScrollView, can_focus=True):
         self._shown = [b for b in self._blocks if self._quoted or not b.quoted]
         self._item_blocks = [i for i, b in enumerate(self._shown) if b.item is not None]
         self._strips.clear()
-        width = self._width = self.scrollable_content_region.width
-        if width <= 0:  # not laid out yet: `on_resize` comes back here
+        width = self._width = self._content_width()
+        if width <= 0:  # not laid out yet: `on_mount` or `on_resize` comes back here
             return
         tops: list[int] = []
         labels: dict[str, int] = {}
@@ -354,7 +355,31 @@ class CompareColumn(Guarded, ScrollView, can_focus=True):
         self.virtual_size = Size(width, max(0, y - GAP))
         self.refresh()
 
+    def _content_width(self) -> int:
+        """Cells for text: as laid out, or before the first layout, as the column's styles will
+        lay it out (the screen gives every column a width in cells before mounting it), so the
+        first layout already knows the column's height and the first frame has its text."""
+        width = self.scrollable_content_region.width
+        styles = self.styles
+        scalar = styles.width
+        if (
+            width > 0
+            or not self.is_attached
+            or scalar is None
+            or scalar.unit is not Unit.CELLS
+            or styles.min_width is not None
+            or styles.max_width is not None
+        ):
+            return width
+        gutter = styles.gutter.width if styles.box_sizing == "border-box" else 0
+        return max(0, int(scalar.value) - gutter - self.scrollbar_size_vertical)
+
+    def on_mount(self) -> None:
+        if self._width <= 0:
+            self._relayout()
+
     def on_resize(self, event: events.Resize) -> None:
+        # A predicted width (`_content_width`) that turns out right is not laid out again.
         if self.scrollable_content_region.width != self._width:
             self._relayout()
 
