@@ -180,14 +180,21 @@ def _normal(token: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens; punctuation and hyphens separate words, possessives dropped."""
-    return [w for w, _s, _e in word_spans(text)]
+    # The tokens of `word_spans` without their offsets, built without match objects.
+    found = _WORD.findall(text)
+    if "'" in text or "’" in text:
+        return [_normal(w) for w in found]
+    return [w.casefold() for w in found]
 
 
 @lru_cache(maxsize=4096)
 def word_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """`words` with their offsets in `text` (cached: compare tokenises each sentence for tone
     and for terms; kept small, as every ingest worker holds one: 65,536 entries were ~250 MB)."""
-    return tuple((_normal(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text))
+    if "'" in text or "’" in text:
+        return tuple((_normal(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text))
+    # No apostrophe anywhere: `_normal` would only casefold (the common case, done inline).
+    return tuple((m.group(0).casefold(), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 class _Stemmer:
@@ -195,6 +202,8 @@ class _Stemmer:
 
     def __init__(self) -> None:
         self._cache: dict[str, str] = {}
+        # Read without the lock: an entry, once written, never changes.
+        self.known: dict[str, str] = self._cache
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -236,8 +245,12 @@ _STEMMER = _Stemmer()
 
 def stems(tokens: list[str]) -> list[str]:
     """The Porter stem of each token, in order."""
-    table = _STEMMER.stems(tokens)
-    return [table[t] for t in tokens]
+    known = _STEMMER.known
+    try:
+        return [known[t] for t in tokens]  # every token stemmed before: no set, no SQL
+    except KeyError:
+        table = _STEMMER.stems(tokens)
+        return [table[t] for t in tokens]
 
 
 def stem_phrase(text: str) -> tuple[str, ...]:

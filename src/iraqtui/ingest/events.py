@@ -80,7 +80,7 @@ class _Term:
     negated: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the sentence cache
 class _Compiled:
     keys: tuple[str, ...]
     by_first_stem: dict[str, tuple[_Term, ...]]
@@ -89,6 +89,8 @@ class _Compiled:
     actor_events: dict[str, tuple[int, ...]]  # casefolded canonical name -> events
     actor_names: dict[str, str]  # casefolded -> canonical, for evidence a reader can read
     negator_stems: frozenset[str]
+    first_stems: frozenset[str]  # keys of by_first_stem: most sentences share none
+    phrase_stems: frozenset[str]  # keys of phrase_events
 
 
 @dataclass
@@ -151,6 +153,8 @@ def _compile(catalogue: Catalogue) -> _Compiled:
         phrases=PhraseIndex([e.phrases for e in catalogue.events]),
         actor_names={a.casefold(): a for e in catalogue.events for a in e.actors},
         negator_stems=frozenset(stems(sorted(NEGATORS))),
+        first_stems=frozenset(first),
+        phrase_stems=frozenset(phrase_events),
     )
 
 
@@ -160,15 +164,22 @@ def _content_stems(tokens: list[str]) -> set[str]:
 
 def _term_matches(compiled: _Compiled, sentence_stems: list[str]) -> list[tuple[int, int, _Term]]:
     """Every term occurrence as (first word, past-last word, term), longest-wins applied."""
+    opening = compiled.first_stems.intersection(sentence_stems)
+    if not opening:
+        return []  # the common case: no term starts anywhere in the sentence
     found: list[tuple[int, int, _Term]] = []
     for i, stem in enumerate(sentence_stems):
-        for term in compiled.by_first_stem.get(stem, ()):
+        if stem not in opening:
+            continue
+        for term in compiled.by_first_stem[stem]:
             n = len(term.stems)
             if tuple(sentence_stems[i : i + n]) != term.stems:
                 continue
             before = sentence_stems[max(0, i - NEGATION_WINDOW) : i]
             if not term.negated or compiled.negator_stems.intersection(before):
                 found.append((i, i + n, term))
+    if len(found) < 2:
+        return found
     found.sort(key=lambda m: m[0] - m[1])  # longest first
     kept: list[tuple[int, int, _Term]] = []
     taken: dict[int, int] = {}  # word index -> length of the match that holds it
@@ -181,39 +192,72 @@ def _term_matches(compiled: _Compiled, sentence_stems: list[str]) -> list[tuple[
     return kept
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What one sentence's text says, whoever names whom in it: shared by every copy of the
+    sentence (wire copy, a repeated quote), so each is worked out once."""
+
+    tokens: tuple[str, ...]
+    phrases: SentencePhrases | None  # None: too few content words to be assigned
+    terms: tuple[tuple[int, float, tuple[str, ...]], ...]  # event, term weight, term texts
+    phrase_events: frozenset[int]  # events sharing PHRASE_SHARED_STEMS with their phrases
+
+
+@lru_cache(maxsize=2048)
+def _facts(compiled: _Compiled, sentence: str) -> _Facts:
+    """The `_Facts` of a sentence's text (cached per worker: 2,048 sentences hold ~9 MB and
+    catch nine in ten of the repeats that 4,096 would, on the 10k bench corpus)."""
+    tokens = tuple(words(sentence))
+    content = len(tokens) - sum(map(STOPWORDS.__contains__, tokens))
+    if content < MIN_CONTENT_WORDS:
+        return _Facts(tokens, None, (), frozenset())
+    sentence_stems = stems(list(tokens))
+    weights: dict[int, float] = {}
+    texts: dict[int, list[str]] = {}
+    seen: set[str] = set()  # a term's text names it, and it counts once per sentence
+    for _start, _end, term in _term_matches(compiled, sentence_stems):
+        if term.text in seen:
+            continue
+        seen.add(term.text)
+        for event in term.events:
+            weights[event] = weights.get(event, 0.0) + term.weight
+            texts.setdefault(event, []).append(term.text)
+    shared: dict[int, int] = {}
+    in_phrases = compiled.phrase_stems.intersection(sentence_stems)
+    if len(in_phrases) >= PHRASE_SHARED_STEMS:
+        for stem in in_phrases:
+            for event in compiled.phrase_events[stem]:
+                shared[event] = shared.get(event, 0) + 1
+    return _Facts(
+        tokens=tokens,
+        phrases=SentencePhrases(compiled.phrases, utils.default_process(sentence)),
+        terms=tuple((e, w, tuple(texts[e])) for e, w in weights.items()),
+        phrase_events=frozenset(e for e, n in shared.items() if n >= PHRASE_SHARED_STEMS),
+    )
+
+
 def _evidence(
-    compiled: _Compiled, phrases: SentencePhrases, sentence_stems: list[str], actors: set[str]
+    compiled: _Compiled, facts: _Facts, phrases: SentencePhrases, actors: set[str]
 ) -> tuple[dict[int, _Evidence], dict[int, float]]:
     """Evidence for each event with any, for one sentence, and the events whose phrase score
     was only ruled out below a cutoff (see `_phrase_cutoff`), with that cutoff."""
-    out: dict[int, _Evidence] = defaultdict(_Evidence)
-    seen: set[tuple[int, str]] = set()
-    for _start, _end, term in _term_matches(compiled, sentence_stems):
-        for event in term.events:
-            if (event, term.text) in seen:
-                continue
-            seen.add((event, term.text))
-            ev = out[event]
-            ev.terms += term.weight
-            ev.term_texts.append(term.text)
-    named: dict[int, list[str]] = defaultdict(list)
-    for actor in sorted(actors):
-        for event in compiled.actor_events.get(actor, ()):
-            named[event].append(actor)
-    for event, hits in named.items():
-        ev = out[event]
-        ev.actors = min(ACTOR_CAP, ACTOR_WEIGHT * len(hits))
-        ev.actor_keys = hits
-    shared: dict[int, int] = defaultdict(int)
-    for stem in set(sentence_stems):
-        for event in compiled.phrase_events.get(stem, ()):
-            shared[event] += 1
+    out = {event: _Evidence(terms, 0.0, 0.0, list(texts)) for event, terms, texts in facts.terms}
+    if actors:
+        named: dict[int, list[str]] = defaultdict(list)
+        for actor in sorted(actors):
+            for event in compiled.actor_events.get(actor, ()):
+                named[event].append(actor)
+        for event, hits in named.items():
+            ev = out.get(event)
+            if ev is None:
+                ev = out[event] = _Evidence()
+            ev.actors = min(ACTOR_CAP, ACTOR_WEIGHT * len(hits))
+            ev.actor_keys = hits
     # Fuzzy phrase scores are the costly part: only for events with other evidence or with
     # PHRASE_SHARED_STEMS words in common with one of their phrases, and only as high as
     # could make the sentence an event's own.
-    candidates = set(out) | {e for e, n in shared.items() if n >= PHRASE_SHARED_STEMS}
     unsure: dict[int, float] = {}
-    for event in candidates:
+    for event in facts.phrase_events.union(out):
         known = out.get(event)
         cutoff = _phrase_cutoff(known, ASSIGN_AT) if known is not None else _PHRASE_ONLY_CUTOFF
         if not _add_phrase(phrases, out, event, cutoff) and cutoff > PHRASE_FLOOR:
@@ -256,7 +300,7 @@ def score_of(total: float) -> float:
     return round(1.0 - math.exp(-total / 2.0), 3)
 
 
-def _points_back(sentence_words: list[str]) -> bool:
+def _points_back(sentence_words: tuple[str, ...]) -> bool:
     """Opens with a pointing word, or has a pronoun among its first POINTING_WINDOW words."""
     if not sentence_words:
         return False
@@ -276,20 +320,23 @@ def assign_events(
     actors_in: dict[int, set[str]] = defaultdict(set)
     for mention in mentions:
         actors_in[mention.sentence_seq].add(mention.actor.casefold())
-    body = [s for s in doc.sentences if not s.boilerplate]
-    tokens = {s.seq: words(doc.sentence_text(s)) for s in body}
-    substantive = [
-        s for s in body if sum(1 for w in tokens[s.seq] if w not in STOPWORDS) >= MIN_CONTENT_WORDS
-    ]
+    text = doc.text
+    tokens: dict[int, tuple[str, ...]] = {}
+    substantive: list[Sentence] = []
     evidence: dict[int, dict[int, _Evidence]] = {}
     unsure: dict[int, dict[int, float]] = {}
     phrases: dict[int, SentencePhrases] = {}
-    for s in substantive:
-        phrases[s.seq] = SentencePhrases(
-            compiled.phrases, utils.default_process(doc.sentence_text(s))
-        )
+    for s in doc.sentences:
+        if s.boilerplate:
+            continue
+        facts = _facts(compiled, text[s.start : s.end])
+        tokens[s.seq] = facts.tokens
+        if facts.phrases is None:
+            continue
+        substantive.append(s)
+        phrases[s.seq] = facts.phrases
         evidence[s.seq], unsure[s.seq] = _evidence(
-            compiled, phrases[s.seq], stems(tokens[s.seq]), actors_in[s.seq]
+            compiled, facts, facts.phrases, actors_in.get(s.seq, set())
         )
     assigned: dict[tuple[int, int], tuple[float, list[str]]] = {}  # (seq, event) -> total, items
     for s in substantive:
@@ -332,7 +379,7 @@ def assign_events(
 def _context(
     doc: Document,
     substantive: list[Sentence],
-    tokens: dict[int, list[str]],
+    tokens: dict[int, tuple[str, ...]],
     strict: dict[tuple[int, int], tuple[float, list[str]]],
     assigned: dict[tuple[int, int], tuple[float, list[str]]],
 ) -> None:
