@@ -20,25 +20,16 @@ from iraqtui.config import bundled_seeds_dir
 from iraqtui.ingest import events
 from iraqtui.ingest.catalogue import load_catalogue
 from iraqtui.ingest.event_phrases import PhraseIndex, SentencePhrases, may_reach_lcs
-from iraqtui.ingest.segment import build
-from iraqtui.models import Document, Mention
+from iraqtui.models import Mention
+
+from .test_events_assignment import _doc
+from .test_events_phrases import plain_best
 
 CATALOGUE = load_catalogue(bundled_seeds_dir() / "events.toml")
 PHRASES = [list(e.phrases) for e in CATALOGUE.events]
 INDEX = PhraseIndex(PHRASES)
 FLOOR = events.PHRASE_FLOOR
 CUTOFFS = [FLOOR, 72.0, 80.0 - 1e-6, 84.0, 90.0, 92.0 - 1e-6, 99.5, 100.0 - 1e-6]
-
-
-def plain_best(phrases: list[str], sentence: str, cutoff: float) -> tuple[float, str] | None:
-    """Every phrase scored by rapidfuzz at the floor, the first best kept, then the cutoff."""
-    processed = utils.default_process(sentence)
-    best, best_text = 0.0, ""
-    for phrase in phrases:
-        ratio = fuzz.partial_ratio(utils.default_process(phrase), processed, score_cutoff=FLOOR)
-        if ratio > best:
-            best, best_text = ratio, phrase
-    return (best, best_text) if best > FLOOR and best >= cutoff else None
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,11 +77,6 @@ def test_the_subsequence_bound_rules_out_unrelated_text() -> None:
     sentence = utils.default_process("Oil exports from the southern ports rose in June.")
     assert not may_reach_lcs(phrase, sentence, 92.0)
     assert may_reach_lcs(phrase, utils.default_process(f"In August {phrase} again."), 99.9)
-
-
-def _doc(text: str) -> Document:
-    paragraphs, sentences = build(text, [])
-    return Document("t.txt", text, text, paragraphs, sentences)
 
 
 def test_copies_of_a_sentence_each_get_their_own_actors_and_paragraph(tmp_path: Path) -> None:
