@@ -1,6 +1,7 @@
 """Benchmark fuzzy quote search over 100,000 and 1,000,000 synthetic quotes.
 
 Run: python bench/bench_quotes.py [--sizes 100000 1000000] [--queries 200]
+     [--exact 20] [--exact-large 5]  (queries checked by brute force, up to / above 200,000)
      [--db bench/out/pipeline-1m.db]  (the first N quotes of a real database instead)
 
 Quotes are synthetic and deterministic (fixed seed): 6-40 words drawn from a Zipf-like
@@ -252,6 +253,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--exact", type=int, default=20, help="queries checked by brute force")
+    parser.add_argument(
+        "--exact-large",
+        type=int,
+        help="queries checked by brute force above 200,000 quotes (default a quarter of "
+        "--exact, at least 3; about a minute each at 1,000,000 quotes)",
+    )
     parser.add_argument("--anchor", type=int, default=20, help="queries timed for the anchor")
     parser.add_argument("--db", type=Path, help="take the quotes from this database")
     parser.add_argument(
@@ -261,7 +268,8 @@ def main() -> None:
     if args.candidates:
         quote_search.CANDIDATES = args.candidates
     for size in args.sizes:
-        exact = args.exact if size <= 200_000 else max(3, args.exact // 4)
+        large = args.exact_large or max(3, args.exact // 4)
+        exact = args.exact if size <= 200_000 else large
         run(size, args.queries, exact, args.anchor, args.db)
 
 

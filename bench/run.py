@@ -70,6 +70,8 @@ MODES = {
             "100",
             "--exact",
             "20",
+            "--exact-large",
+            "20",
             "--anchor",
             "5",
         ],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from iraqtui.analysis import quote_index
+from iraqtui.analysis import quote_index, quote_search
 from iraqtui.analysis.quote_index import index_from_parts, index_parts
 from iraqtui.analysis.quote_search import (
     MIN_SCORE,
@@ -120,6 +120,23 @@ def test_a_short_quote_inside_the_query_is_not_a_match() -> None:
     ranked = rank(index, "and heling the Mahdi army", 10)
     assert [int(index.ids[p]) for p, _, _ in ranked] == [2]
     assert [int(index.ids[p]) for p, _, _ in rank(index, "purple elephants", 10)] == []
+
+
+def test_the_quote_holding_the_querys_words_side_by_side_is_found_among_many_sharing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In a big corpus thousands of quotes share a query's words equally; the score rewards
+    the one holding them side by side, so that one must reach the re-ranker (here a corpus
+    of 16 quotes and 5 candidates stand for a million quotes and 1,500)."""
+    monkeypatch.setattr(quote_search, "CANDIDATES", 5)
+    rows = [
+        (i, f"government kilo{i} zorbax lima{i} said", "") for i in range(1, 16)
+    ]  # every word of the query, never two of them side by side; all shorter than the one
+    rows.append((99, "yesterday in the north zorbax said government forces left the town", ""))
+    index = build_index(rows)
+    ranked = rank(index, "zorbax said goverment", 10)
+    assert ranked
+    assert int(index.ids[ranked[0][0]]) == 99
 
 
 def test_blank_and_nonsense_queries(cli, seeds_db_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,9 @@
 Quotes are prepared once per database into a `QuoteIndex`: folded texts, an inverted index
 of words, and a trigram index of the vocabulary. A query is answered in two steps: candidates
 are the quotes sharing (idf-weighted) words with it, where each query word also matches its
-misspellings and, for the word being typed, its completions; then rapidfuzz re-ranks those
-candidates on the quote text and on its lead-in. Order, case, punctuation, typos and wording
+misspellings and, for the word being typed, its completions, those holding the query's
+adjacent word pairs (its phrases) first; then rapidfuzz re-ranks those candidates on the
+quote text and on its lead-in. Order, case, punctuation, typos and wording
 ("till" for "until") change the score, not whether the quote is found. A quote scoring under
 `MIN_SCORE` is "no match" and is not shown (the brute-force anchor applies the same floor): in
 bench/bench_quotes.py quotes sharing no word with a query reach about 64 by chance, while the
@@ -19,7 +20,7 @@ import sqlite3
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import compress
+from itertools import compress, pairwise
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -31,9 +32,10 @@ from iraqtui.store.quote_queries import quote_records
 # Re-exported: callers ask quote search for the index it uses.
 __all__ = ["QuoteIndex", "build_index", "fold", "index_for", "search_quotes"]
 
-CANDIDATES = 1000  # quotes sharing words with a query that rapidfuzz looks at
-FINALISTS = 150  # of those, how many get the full (slower) score
-POSTINGS_BUDGET = 150_000  # postings a query may walk once it has enough candidates
+CANDIDATES = 1500  # quotes sharing words with a query that rapidfuzz looks at
+WIDEN = 4  # quotes weighted by their words per candidate kept (see `_phrased`)
+FINALISTS = 300  # of those, how many get the full (slower) score
+POSTINGS_BUDGET = 500_000  # postings a query may walk once it has enough candidates
 LEAD_IN_WEIGHT = 0.9  # a match on the words around a quote counts a little less
 MIN_SCORE = 65.0  # below it a quote is "no match" (see the module docstring)
 _STOP = frozenset(
@@ -113,8 +115,16 @@ def content_words(folded: str) -> set[str]:
 
 
 def candidates(index: QuoteIndex, query: str, limit: int | None = None) -> list[int]:
-    """Positions of the quotes sharing the most (rare) words with the query."""
+    """Positions of the quotes sharing the most (rare) words with the query, a wider pool of
+    them re-weighted by the query's phrases they hold (see `_phrased`)."""
     limit = limit or CANDIDATES
+    pool = _weighted(index, query, limit, limit * WIDEN)
+    return _phrased(index, query, pool, limit)
+
+
+def _weighted(index: QuoteIndex, query: str, limit: int, keep: int) -> list[int]:
+    """Positions of the `keep` quotes sharing the most (rare) words with the query, best
+    first; common words stop being walked once `limit` quotes are found (see below)."""
     words = query.split()
     if not words:
         return []
@@ -160,7 +170,27 @@ def candidates(index: QuoteIndex, query: str, limit: int | None = None) -> list[
                 if spellings:
                     counted |= fresh
     # A damaged cache file must not send a position past the end.
-    return [p for p in _best(weights, limit) if 0 <= p < n]
+    return [p for p in _best(weights, keep) if 0 <= p < n]
+
+
+def _phrased(index: QuoteIndex, query: str, pool: list[int], limit: int) -> list[int]:
+    """The `limit` best of a pool (best first) once each quote holding some of the query's
+    adjacent word pairs (either order, common words included) moves up. The score is made of
+    characters, not rare words: a quote holding "said government" of the query "qarofazi said
+    government" outscores one holding only "qarofazi", and among the many quotes sharing one
+    or two words with a query at a million quotes, those holding a phrase are the likelier
+    to reach the top ten (bench/bench_quotes.py). The pool's order (rare words) stays the
+    tie-break."""
+    words = query.split()
+    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in pairwise(words)))
+    pairs += [p for p in dict.fromkeys(f"{b} {a}" for a, b in pairwise(words)) if p not in pairs]
+    if len(pool) <= limit or not pairs:
+        return pool[:limit]
+    texts, leads = index.texts, index.leads
+    held = [sum(map(f"{texts[p]}\n{leads[p]}".__contains__, pairs)) for p in pool]
+    # A phrase is worth a rank band: stable sort on pairs held keeps the rare-word order within.
+    order = sorted(range(len(pool)), key=held.__getitem__, reverse=True)  # stable
+    return [pool[i] for i in order[:limit]]
 
 
 def _best(weights: dict[int, float], limit: int) -> list[int]:
@@ -173,7 +203,8 @@ def _best(weights: dict[int, float], limit: int) -> list[int]:
         kept += at[: limit - len(kept)]
     else:
         kept = list(weights)
-    kept.sort(key=lambda p: (-weights[p], p))
+    kept.sort()  # then by weight, stable: equal weights stay in position order
+    kept.sort(key=weights.__getitem__, reverse=True)
     return kept
 
 
