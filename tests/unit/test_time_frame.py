@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from iraqtui.analysis.time_frame import looks_back, published_date
+from iraqtui.analysis.time_frame import looking_back, looks_back, published_date
 
 APRIL = date(2008, 4, 19)
 
@@ -21,6 +21,8 @@ APRIL = date(2008, 4, 19)
         "the truce of last September",
         "the ceasefire agreed in 2007",
         "the curfew imposed in February",  # two months before an April post
+        "the clashes of mid-August",
+        "the truce of Feb. 2007",
     ],
 )
 def test_months_and_years_before_the_post_look_back(text: str) -> None:
@@ -53,6 +55,13 @@ def test_standing_states_and_ago_look_back_without_a_date(text: str) -> None:
         "the ceasefire was rescinded on Sunday",  # an event of the week, not a standing state
         "Sadr called a truce with the government.",
         "In 2008 the government lost control of Basra.",
+        # a month later in the calendar, with a future or modal word: next month, not last year
+        "Gen. Petraeus will testify before Congress in September about the ceasefire.",
+        "The Mahdi Army said the truce would last until June.",
+        "Maliki gave the militias until May to hand in their weapons.",
+        "In May the government may announce a new truce.",
+        "A report by Jan Egeland and the office of Jan Kubis.",  # a name, not January
+        "Over the last year the truce held.",  # up to now
     ],
 )
 def test_the_posts_own_time_does_not(text: str) -> None:
@@ -65,3 +74,16 @@ def test_published_dates_are_read_leniently() -> None:
     assert published_date("April 2008") is None
     assert published_date(None) is None
     assert published_date("") is None
+
+
+def test_only_the_clause_with_the_cue_looks_back() -> None:
+    text = (
+        "So they did the prudent thing — a truce, a la Hezbollah and Israel two years ago, "
+        "which makes it tough for Maliki to ignore."
+    )
+    assert [text[a:b].strip() for a, b in looking_back(text, APRIL)] == [
+        "a la Hezbollah and Israel two years ago"
+    ]  # the truce is this week's; Hezbollah and Israel's is the earlier one
+    text = "Mr. Sadr, who is in Iran, said he tried to sow trust in August by declaring a truce."
+    (clause,) = looking_back(text, APRIL)
+    assert "in August by declaring a truce" in text[clause[0] : clause[1]]

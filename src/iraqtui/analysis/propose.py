@@ -24,8 +24,8 @@ Words of the shipped conflict-reporting lexicon (`synonyms.toml`) count as their
 parties, militias and organisations are *anchors*: a story two outlets tell with only one
 rare anchor in common (in at most ANCHOR_MAX_DF of sentences) is proposed by itself, the
 sentences that name it from each outlet, unless a group already shows it (`_anchor_stories`);
-its sentences may sit in a group too. A concept in a sentence that looks back
-(`time_frame.looks_back`: "declared in August" in an April post, "hasn't been rescinded") is
+its sentences may sit in a group too. A concept in a clause that looks back
+(`time_frame.looking_back`: "declared in August" in an April post, "hasn't been rescinded") is
 also the concept's earlier instance, a feature and anchor of its own ("~truce@earlier"), and
 the concept's anchor story leaves such sentences out: the truce of last summer is proposed
 apart from this week's. Still lexical beyond the lexicon: two outlets that
@@ -47,7 +47,7 @@ from rapidfuzz import fuzz
 from iraqtui.analysis.keyness import content_words
 from iraqtui.analysis.propose_labels import describe, is_content, phrase_shared
 from iraqtui.analysis.synonyms import Lexicon, conflict_lexicon
-from iraqtui.analysis.time_frame import looks_back, published_date
+from iraqtui.analysis.time_frame import looking_back, published_date
 from iraqtui.ingest.catalogue import stems, word_spans
 from iraqtui.models import CorpusSentence
 
@@ -98,7 +98,7 @@ def _features(
 ) -> tuple[list[Bag], dict[str, Counter[str]]]:
     """Each sentence's features with their weights, and the spellings seen for each stem or
     concept. Words of the lexicon count as their concept ("ceasefire" and "truce" are one);
-    in a sentence that looks back (`time_frame`) a concept is also its earlier instance
+    in a clause that looks back (`time_frame`) a concept is also its earlier instance
     ("~truce" + EARLIER), the truce of last summer rather than this week's."""
     bags: list[Bag] = []
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -110,14 +110,15 @@ def _features(
         stemmed = stems([w for w, _a, _b in tokens])
         found = lexicon.matches(stemmed)
         keys: list[str] = []
-        said: dict[str, Counter[str]] = defaultdict(Counter)  # this sentence's concept words
+        said: list[tuple[str, str, int]] = []  # this sentence's concepts: key, words, offset
         index = 0
         while index < len(tokens):
             word = tokens[index][0]
             if index in found:
                 end, concept = found[index]
                 keys.append(concept)
-                said[concept][" ".join(s.text[tokens[index][1] : tokens[end - 1][2]].split())] += 1
+                spelled = " ".join(s.text[tokens[index][1] : tokens[end - 1][2]].split())
+                said.append((concept, spelled, tokens[index][1]))
                 index = end
                 continue
             if is_content(word):
@@ -129,12 +130,12 @@ def _features(
             bag[f"{first} {second}"] = BIGRAM_WEIGHT
         for key in keys:
             bag[key] = 1.0
-        for concept, spelled in said.items():
-            spellings[concept].update(spelled)
-        if said and looks_back(s.text, published.get(s.source)):
-            for concept, spelled in said.items():
+        back = looking_back(s.text, published.get(s.source)) if said else []
+        for concept, spelled, at in said:
+            spellings[concept][spelled] += 1
+            if any(a <= at < b for a, b in back):  # in a clause that looks back
                 bag[concept + EARLIER] = 1.0
-                spellings[concept + EARLIER].update(spelled)
+                spellings[concept + EARLIER][spelled] += 1
         for name, _a, _b in actors.get(s.id, ()):
             bag["@" + name] = ACTOR_WEIGHT
         bags.append(bag)
@@ -277,6 +278,7 @@ class _Candidate:
 def _anchor_stories(
     usable: Sequence[CorpusSentence],
     bags: Sequence[Bag],
+    widened: Sequence[Bag],
     idf: Mapping[str, float],
     anchors: Set[str],
     grouped: Sequence[Set[int]],
@@ -304,16 +306,32 @@ def _anchor_stories(
         touched = {group_of[i] for i in members if i in group_of}
         if any(_about(grouped[g], members, usable) for g in touched):
             continue  # a group shows it already
-        pairs = sum(
-            1 for a, b in itertools.combinations(members, 2) if usable[a].outlet != usable[b].outlet
+        # What each pair from different outlets shares, the anchor and anything else (a
+        # concept and its earlier instance; a name and a place), summed as links are.
+        strength = sum(
+            sum(_common(bags[a], bags[b], idf).values())
+            for a, b in itertools.combinations(members, 2)
+            if usable[a].outlet != usable[b].outlet
         )
-        found.append((pairs * idf[feature], members, feature))
+        found.append((strength, members, feature))
     found.sort(key=lambda story: (-story[0], story[2]))
     kept: list[tuple[float, list[int], str]] = []
     for story in found:
         if not any(set(story[1]) <= set(other[1]) for other in kept):
             kept.append(story)
     return kept
+
+
+def _distinct(spelled: Counter[str]) -> list[str]:
+    """Spellings, commonest first, one per word whatever its case ("retreat", not also
+    "Retreat")."""
+    seen: set[str] = set()
+    out = []
+    for word, _n in spelled.most_common():
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            out.append(word)
+    return out
 
 
 def _about(group: Set[int], members: Sequence[int], usable: Sequence[CorpusSentence]) -> bool:
@@ -348,7 +366,8 @@ def propose_events(
     dates = {source: published_date(text) for source, text in (published or {}).items()}
     bags, spellings = _features(usable, actors, lexicon, dates)
     idf = _idf(bags)
-    links = _links(usable, bags, _with_context(usable, bags), idf, reused or {})
+    widened = _with_context(usable, bags)
+    links = _links(usable, bags, widened, idf, reused or {})
     candidates: list[_Candidate] = []
     grouped: list[set[int]] = []
     for indexes in _group(len(usable), links).values():
@@ -372,14 +391,15 @@ def propose_events(
         )[0]
         strength = sum(links[x][0] for x in indexes)
         candidates.append(_Candidate(strength, rows, outlets, shared, phrase, len(indexes)))
-    for strength, holders, anchor in _anchor_stories(usable, bags, idf, anchors, grouped):
+    stories = _anchor_stories(usable, bags, widened, idf, anchors, grouped)
+    for strength, holders, anchor in stories:
         rows = sorted((usable[i] for i in holders), key=lambda s: (s.outlet, s.file, s.seq))
         outlets = tuple(sorted({s.outlet for s in rows}))
         # A concept's label is the words each outlet used for it ("truce / ceasefire").
         phrase = (
             ""
             if anchor.startswith("@")
-            else " / ".join(w for w, _n in spellings[anchor].most_common(PHRASE_SPELLINGS))
+            else " / ".join(_distinct(spellings[anchor])[:PHRASE_SPELLINGS])
         )
         if anchor.endswith(EARLIER):
             phrase = f"an earlier {phrase}"
