@@ -139,6 +139,22 @@ def test_the_quote_holding_the_querys_words_side_by_side_is_found_among_many_sha
     assert int(index.ids[ranked[0][0]]) == 99
 
 
+def test_common_word_pairs_do_not_push_out_the_quote_with_the_rare_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many quotes hold "of the" and "the truce" of the query; the one holding its rare
+    names ("Qumi", "Zorbax") must still reach the re-ranker (39 quotes and 5 candidates
+    stand for a million and 1,500)."""
+    monkeypatch.setattr(quote_search, "CANDIDATES", 5)
+    rows = [
+        (i, f"kilo{i} lima{i} of the truce mike{i} november{i} oscar{i}", "") for i in range(1, 40)
+    ]
+    rows.append((99, "Qumi said Zorbax and his men would keep to the truce", ""))
+    index = build_index(rows)
+    ranked = rank(index, "zorbax qumi of the truce", 10)
+    assert [int(index.ids[p]) for p, _, _ in ranked][:1] == [99]
+
+
 def test_blank_and_nonsense_queries(cli, seeds_db_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert json.loads(cli("quotes", "   ", "--json", "--db", str(seeds_db_path)).out)["hits"] == []
     result = cli("quotes", "zzqx", "--db", str(seeds_db_path))

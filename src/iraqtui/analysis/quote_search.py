@@ -34,6 +34,7 @@ __all__ = ["QuoteIndex", "build_index", "fold", "index_for", "search_quotes"]
 
 CANDIDATES = 1500  # quotes sharing words with a query that rapidfuzz looks at
 WIDEN = 4  # quotes weighted by their words per candidate kept (see `_phrased`)
+RARE_SHARE = 4  # 1/4 of the candidates are the best by rare words alone, phrases or not
 FINALISTS = 300  # of those, how many get the full (slower) score
 POSTINGS_BUDGET = 500_000  # postings a query may walk once it has enough candidates
 LEAD_IN_WEIGHT = 0.9  # a match on the words around a quote counts a little less
@@ -182,15 +183,20 @@ def _phrased(index: QuoteIndex, query: str, pool: list[int], limit: int) -> list
     to reach the top ten (bench/bench_quotes.py). The pool's order (rare words) stays the
     tie-break."""
     words = query.split()
-    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in pairwise(words)))
-    pairs += [p for p in dict.fromkeys(f"{b} {a}" for a, b in pairwise(words)) if p not in pairs]
+    # "of the" is in every other quote: a pair needs one word that is not a common one.
+    adjacent = [(a, b) for a, b in pairwise(words) if a not in _STOP or b not in _STOP]
+    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in adjacent))
+    pairs += [p for p in dict.fromkeys(f"{b} {a}" for a, b in adjacent) if p not in pairs]
     if len(pool) <= limit or not pairs:
         return pool[:limit]
+    # The rare-word order's head stays whatever phrases the rest hold.
+    kept = limit // RARE_SHARE
     texts, leads = index.texts, index.leads
-    held = [sum(map(f"{texts[p]}\n{leads[p]}".__contains__, pairs)) for p in pool]
+    rest = pool[kept:]
+    held = [sum(map(f"{texts[p]}\n{leads[p]}".__contains__, pairs)) for p in rest]
     # A phrase is worth a rank band: stable sort on pairs held keeps the rare-word order within.
-    order = sorted(range(len(pool)), key=held.__getitem__, reverse=True)  # stable
-    return [pool[i] for i in order[:limit]]
+    order = sorted(range(len(rest)), key=held.__getitem__, reverse=True)  # stable
+    return pool[:kept] + [rest[i] for i in order[: limit - kept]]
 
 
 def _best(weights: dict[int, float], limit: int) -> list[int]:
