@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iraqtui.tui.screens.compare import CompareScreen
 from iraqtui.tui.widgets.compare_column import CompareColumn
 from iraqtui.tui.widgets.reader import Reader
@@ -243,3 +245,30 @@ async def test_the_garbage_collector_is_on_again_after_a_build(seeds_db_path: Pa
         await pilot.press("escape")
         await settle(pilot)
         assert gc.isenabled()
+
+
+async def test_the_collector_is_on_again_when_the_app_quits_right_after_a_build(
+    seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import gc
+
+    show = CompareScreen._show
+
+    async def show_then_quit(self: CompareScreen, data: object) -> None:
+        await show(self, data)  # type: ignore[arg-type]
+        self.app.exit()
+
+    monkeypatch.setattr(CompareScreen, "_show", show_then_quit)
+    app = make_app(seeds_db_path)
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await open_qom(pilot)
+            for _ in range(100):
+                if not app.is_running:
+                    break
+                await asyncio.sleep(0.02)
+        assert gc.isenabled()
+    finally:
+        gc.enable()

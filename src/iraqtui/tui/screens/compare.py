@@ -89,6 +89,9 @@ class CompareScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def on_unmount(self) -> None:
+        gc.enable()  # the app may close before the frame that turns it back on
+
     def load(self) -> None:
         from iraqtui.tui.data import load_compare
 
