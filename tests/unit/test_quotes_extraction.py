@@ -194,3 +194,29 @@ def test_marks_found_in_any_paragraph_order() -> None:
     text = "“One,” he said.\n\n“Two,” she said."
     spans = find_marked(text, split_paragraphs(text))
     assert [text[s.start : s.end] for s in spans] == ["One,", "Two,"]
+
+
+SIEGE = (
+    "General Tomas Reyes, who commands the operation, told reporters the rebels would be "
+    "beaten within days.\n\n"
+    '"We have no water and no power," said Leila Haddad, a teacher who fled the old town.\n\n'
+    'The Front\'s spokesman, Omar Saleh, called the assault "a crime against the people of '
+    'the coast".\n\n'
+    "Omar Saleh, who speaks for the Free Coast Front, told us the truce still holds. "
+    '"We did not fire first," he said.\n\n'
+    'He told Reyes "you will answer for this" before leaving.'
+)
+
+
+def test_unknown_names_speak_through_their_own_sentences_and_pronouns() -> None:
+    """Names no gazetteer knows: a quote with no speech verb is the person its sentence
+    opens with, not the previous quote's speaker; "he said" finds a name in apposition
+    ("Omar Saleh, who speaks for ...")."""
+    found = quotes(SIEGE, EMPTY_GAZETTEER)
+    assert one(found, "We have no water").speaker == "Leila Haddad"
+    crime = one(found, "a crime against the people")
+    assert crime.speaker == "Omar Saleh", crime.method
+    fire = one(found, "We did not fire first")
+    assert fire.speaker == "Omar Saleh", fire.method
+    answer = one(found, "you will answer for this")
+    assert answer.speaker != "Tomas Reyes"  # "He told Reyes": Reyes is spoken to

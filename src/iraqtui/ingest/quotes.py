@@ -10,6 +10,7 @@ from iraqtui.ingest.attribution import (
     Attribution,
     Context,
     classify,
+    name_core,
     np_after,
     np_before,
     outlet_near,
@@ -186,8 +187,10 @@ def _inherit(
     previous: tuple[int, Attribution] | None,
     current: Attribution,
 ) -> Attribution:
-    """An untagged quote continues the last speaker: the previous quote's, or the speaker a
-    previous sentence announced ("Ware said Iran wants … “However, …”")."""
+    """An untagged quote continues the last speaker: the speaker a previous sentence
+    announced ("Ware said Iran wants … “However, …”") or the previous quote's; unless its
+    own sentence opens with another person ("The Front's spokesman, Omar Saleh, called the
+    assault “a crime …”"). With no last speaker it stays unattributed."""
     prior = where.previous_sentence(q.open_at)
     announced = None
     if prior is not None:
@@ -196,18 +199,44 @@ def _inherit(
             ref = classify(text, tag[0], tag[1], ctx.resolver)
             if ref is not None and ref.kind != "outlet":
                 announced = _with_confidence(ctx.resolve(ref), 0.8, "previous-sentence")
+    if not (announced is not None and announced.speaker) and previous is None:
+        return current
+    subject = _sentence_subject(text, where.sentence_at(q.open_at)[0], q.open_at, ctx)
+    if subject is not None:
+        return subject
     if announced is not None and announced.speaker:
         return announced
-    if previous is not None:
-        a = previous[1]
+    assert previous is not None
+    a = previous[1]
+    return Attribution(
+        a.speaker,
+        a.speaker_actor,
+        a.outlet,
+        round(a.confidence * 0.85, 3),
+        "continues-previous",
+    )
+
+
+SUBJECT_WORDS = 8  # a person named this early in a sentence is taken as its subject
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|I|we|you)\b", re.IGNORECASE)
+
+
+def _sentence_subject(text: str, lo: int, hi: int, ctx: Context) -> Attribution | None:
+    """The person a sentence opens with, before a quote at `hi`: named within its first
+    SUBJECT_WORDS words, with no pronoun before the name ("He told Maliki “…”" is not
+    Maliki's)."""
+    people = person_positions(text, lo, hi, ctx.mentions_near(lo, hi), ctx.resolver)
+    if not people:
+        return None
+    start, _end, surface, actor = people[0]
+    before = text[lo:start]
+    if len(before.split()) >= SUBJECT_WORDS or _SUBJECT_PRONOUN.search(before):
+        return None
+    if actor:
         return Attribution(
-            a.speaker,
-            a.speaker_actor,
-            a.outlet,
-            round(a.confidence * 0.85, 3),
-            "continues-previous",
+            actor, actor, ctx.resolver.media_affiliation(actor), 0.6, "sentence-subject"
         )
-    return current
+    return Attribution(name_core(surface), None, None, 0.5, "sentence-subject")
 
 
 def _with_confidence(a: Attribution, factor: float, method: str) -> Attribution:

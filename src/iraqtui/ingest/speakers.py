@@ -67,9 +67,13 @@ _TITLED_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gen|Brig|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sen|Rep|Amb|Prof|Rev)\.\s+"
     r"(?:(?:Gen|Col|Maj)\.\s+)?((?:(?:al|el|bin|ibn|abu|de|van|von)[- ])?[A-Z][\w’'-]+"
     r"(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[- ])?[A-Z][\w’'-]+){0,3})"
-    r"|\b(?:Ambassador|President|Minister|Sheikh|Ayatollah|Imam|correspondent|spokesman|"
-    r"spokeswoman|analyst|commander|officer|general)\s+((?:(?:al|el)[- ])?[A-Z][\w’'-]+"
-    r"(?:\s+(?:(?:al|el|bin|ibn|abu)[- ])?[A-Z][\w’'-]+){0,3})"
+    r"|\b(?:Ambassador|President|Minister|Sheikh|Ayatollah|Imam|[Cc]orrespondent|"
+    r"[Ss]pokesman|[Ss]pokeswoman|[Aa]nalyst|[Cc]ommander|[Oo]fficer|[Gg]eneral),?\s+"
+    r"((?:(?:al|el)[- ])?[A-Z][\w’'-]+(?:\s+(?:(?:al|el|bin|ibn|abu)[- ])?[A-Z][\w’'-]+){0,3})"
+    # A name in apposition that only a person takes: "Omar Saleh, who speaks for ...",
+    # "Leila Haddad, 34, a teacher".
+    r"|\b([A-Z][\w’'-]+(?:\s+(?:(?:al|el|bin|ibn|abu|de|van|von)[- ])?[A-Z][\w’'-]+){1,3})"
+    r"(?=,\s+(?:who|whose)\b|,\s+\d{1,3},)"
 )
 
 
@@ -168,7 +172,7 @@ def person_positions(
         if lo <= m.start < hi and actor is not None and actor.type == "person":
             out.append((m.start, m.end, m.surface, actor.name))
     for titled in _TITLED_NAME.finditer(text, lo, hi):
-        group = 1 if titled.group(1) else 2
+        group = next(g for g in (1, 2, 3) if titled.group(g))
         s, e = titled.start(group), titled.end(group)
         if any(a < e and s < b for a, b, _, _ in out):
             continue
