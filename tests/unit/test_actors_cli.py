@@ -147,3 +147,21 @@ def test_a_huge_event_or_outlet_name_gets_a_short_error(
     assert result.code == 1
     assert result.err.startswith("iraqtui: error: ") and len(result.err.splitlines()) == 1
     assert len(result.err) < 400
+
+
+def test_a_corpus_naming_no_known_actor_points_to_the_unresolved_names(
+    cli: Any, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "mine"
+    corpus.mkdir()
+    (corpus / "port.txt").write_text(
+        "Governor Mira Santos met Karim Odell of the Aldane Brigades in Port Aldane.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "mine.db")
+    assert cli("ingest", str(corpus), "--db", db, "-q").code == 0
+    result = cli("actors", "--db", db)
+    assert result.code == 0
+    assert "is the database built" not in result.out  # it is
+    assert "iraqtui actors --unresolved" in result.out
+    assert "Karim Odell" in cli("actors", "--db", db, "--unresolved").out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from typing import Any
 
 from iraqtui.cli.common import open_for_reading, print_json, use_color
@@ -16,6 +17,7 @@ from iraqtui.store.actor_queries import (
     resolve_actor,
     unresolved_candidates,
 )
+from iraqtui.store.app_queries import corpus_stamp
 from iraqtui.textsafe import one_line, sanitize
 
 
@@ -67,10 +69,28 @@ def run(args: argparse.Namespace) -> int:
             )
             if args.limit is not None:
                 summaries = summaries[: max(0, args.limit)]
-            show_summaries(summaries, args.json)
+            if not summaries and not args.json:
+                print(nothing_named(conn, filtered=bool(args.type or outlet)))
+            else:
+                show_summaries(summaries, args.json)
     finally:
         conn.close()
     return 0
+
+
+def nothing_named(conn: sqlite3.Connection, *, filtered: bool) -> str:
+    """Why the actor list is empty, and what to do about it."""
+    sources = corpus_stamp(conn).sources
+    if not sources:
+        return "no sources in this database: load some with `iraqtui ingest PATH`"
+    if filtered:
+        return "no actor of that type or outlet is named"
+    if unresolved_candidates(conn, limit=1):
+        return (
+            "no actor of the gazetteer is named in these sources; `iraqtui actors --unresolved` "
+            "lists the names that matched none (add them to an actors.toml beside your files)"
+        )
+    return "no actor of the gazetteer is named in these sources"
 
 
 def raise_usage(message: str) -> None:
