@@ -200,7 +200,7 @@ SIEGE = (
     "General Tomas Reyes, who commands the operation, told reporters the rebels would be "
     "beaten within days.\n\n"
     '"We have no water and no power," said Leila Haddad, a teacher who fled the old town.\n\n'
-    'The Front\'s spokesman, Omar Saleh, called the assault "a crime against the people of '
+    "The Front's spokesman, Omar Saleh, called the assault \"a crime against the people of "
     'the coast".\n\n'
     "Omar Saleh, who speaks for the Free Coast Front, told us the truce still holds. "
     '"We did not fire first," he said.\n\n'
