@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from iraqtui.config import bundled_seeds_dir
-from iraqtui.ingest.catalogue import EMPTY_CATALOGUE, load_catalogue
+from iraqtui.ingest.catalogue import EMPTY_CATALOGUE, Catalogue, load_catalogue
 from iraqtui.ingest.events import ASSIGN_AT, assign_events, score_of
 from iraqtui.ingest.pipeline import IngestOptions, ingest
 from iraqtui.ingest.segment import build
@@ -134,7 +134,8 @@ def _doc(text: str) -> Document:
     return Document("t.txt", text, text, paragraphs, sentences)
 
 
-def test_thresholds_words_terms_and_actors(tmp_path: Path) -> None:
+def truce_catalogue(tmp_path: Path) -> Catalogue:
+    """One event, "truce": two terms and two actors."""
     catalogue_file = tmp_path / "events.toml"
     catalogue_file.write_text(
         '[[event]]\nkey = "truce"\nlabel = "The truce"\ndate = "2008-03-30"\n'
@@ -142,7 +143,11 @@ def test_thresholds_words_terms_and_actors(tmp_path: Path) -> None:
         'actors = ["Muqtada al-Sadr", "Qasem Soleimani"]\n',
         encoding="utf-8",
     )
-    catalogue = load_catalogue(catalogue_file)
+    return load_catalogue(catalogue_file)
+
+
+def test_thresholds_words_terms_and_actors(tmp_path: Path) -> None:
+    catalogue = truce_catalogue(tmp_path)
     doc = _doc(
         "The agreement was about the ports of the south.\n\n"
         "Lawmakers signed an agreement with the cleric in the holy city.\n\n"

@@ -22,7 +22,7 @@ from iraqtui.ingest.catalogue import load_catalogue
 from iraqtui.ingest.event_phrases import PhraseIndex, SentencePhrases, may_reach_lcs
 from iraqtui.models import Mention
 
-from .test_events_assignment import _doc
+from .test_events_assignment import _doc, truce_catalogue
 from .test_events_phrases import plain_best
 
 CATALOGUE = load_catalogue(bundled_seeds_dir() / "events.toml")
@@ -80,14 +80,7 @@ def test_the_subsequence_bound_rules_out_unrelated_text() -> None:
 
 
 def test_copies_of_a_sentence_each_get_their_own_actors_and_paragraph(tmp_path: Path) -> None:
-    catalogue_file = tmp_path / "events.toml"
-    catalogue_file.write_text(
-        '[[event]]\nkey = "truce"\nlabel = "The truce"\ndate = "2008-03-30"\n'
-        'terms = ["agreement", "signed an agreement"]\n'
-        'actors = ["Muqtada al-Sadr", "Qasem Soleimani"]\n',
-        encoding="utf-8",
-    )
-    catalogue = load_catalogue(catalogue_file)
+    catalogue = truce_catalogue(tmp_path)
     repeated = "The agreement pleased the cleric and his ally very much indeed."
     doc = _doc(
         f"{repeated} Sadr and Soleimani were named.\n\n"  # 1: no one named in it
