@@ -62,3 +62,21 @@ def test_the_lookahead_admits_every_first_character(name: str) -> None:
 def test_scores_count_every_cue(text: str, own: int, news: int) -> None:
     assert passages.own_score(text) == own
     assert passages.news_score(text) == news
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think we're doomed, aren't you? (see above) Well, anyway.",
+        "Officials said on Tuesday that Gen. Petraeus told Ambassador Crocker.",
+        "THEY'RE here, it’s late; Mr. Smith says so.",
+        "The offensive, it’s clear, began on Tuesday.",  # only a contraction
+        "The army, of course, denied it.",  # only an aside
+        "Who ordered the assault?",  # only a question
+        "Update: the bridge reopened.",  # only an update line
+        "Sadr's aides met in Najaf.",  # an apostrophe that is no cue
+        "",
+    ],
+)
+def test_the_quick_voice_test_agrees_with_the_score(text: str) -> None:
+    assert passages.has_own_voice(text) == (passages.own_score(text) > 0)

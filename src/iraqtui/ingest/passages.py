@@ -9,6 +9,8 @@ register (first or second person, contractions, questions, asides) or at the nex
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -23,7 +25,7 @@ _FIRST_SECOND = re.compile(
     r"we've|our|us|you|you’re|you're|you’d|you'd|you’ll|you'll|your)\b"
 )
 _CONTRACTION = re.compile(
-    r"\b(?=\w*[’'])(?:(?:it|there|that|what|he|she|who|here|where|how|let|that)[’']s|\w+n[’']t|"
+    r"\b(?=\w*+[’'])(?:(?:it|there|that|what|he|she|who|here|where|how|let|that)[’']s|\w+n[’']t|"
     r"\w+[’'](?:re|ve|ll|d|m))\b",
     re.IGNORECASE,
 )
@@ -61,27 +63,83 @@ class PassageRun:
     confidence: float
 
 
-def _outside_quotes(text: str, start: int, end: int, marked: list[MarkedSpan]) -> str:
-    """Paragraph text with quoted words blanked out (a speaker's "I" is not the blogger's)."""
-    chars = list(text[start:end])
-    for q in marked:
-        lo, hi = max(q.open_at, start), min((q.close_at or q.end) + 1, end)
-        if hi > lo:
-            chars[lo - start : hi - start] = " " * (hi - lo)
-    return "".join(chars)
+class _Blanker:
+    """Paragraph text with quoted words blanked out (a speaker's "I" is not the blogger's);
+    each paragraph looks only at the quotations that can reach into it."""
+
+    def __init__(self, marked: list[MarkedSpan]) -> None:
+        self.spans = sorted((q.open_at, (q.close_at or q.end) + 1) for q in marked)
+        self.opens = [lo for lo, _hi in self.spans]
+        # reach[i]: the furthest any of the first i + 1 quotations ends
+        self.reach = list(itertools.accumulate((hi for _lo, hi in self.spans), max))
+
+    def outside_quotes(self, text: str, start: int, end: int) -> str:
+        first = bisect.bisect_right(self.reach, start)  # the first that may end past start
+        last = bisect.bisect_left(self.opens, end)  # past the last opening before end
+        chars: list[str] | None = None  # most paragraphs quote nobody: no copy needed
+        for open_at, close_end in self.spans[first:last]:
+            lo, hi = max(open_at, start), min(close_end, end)
+            if hi > lo:
+                if chars is None:
+                    chars = list(text[start:end])
+                chars[lo - start : hi - start] = " " * (hi - lo)
+        return text[start:end] if chars is None else "".join(chars)
 
 
 def own_score(plain: str) -> int:
     """How strongly a paragraph (quotes blanked) reads as the blogger's own voice."""
-    score = len(_FIRST_SECOND.findall(plain)) * 2 + len(_CONTRACTION.findall(plain))
-    score += len(_ASIDE.findall(plain)) * 2 + plain.count("?") * 2 + plain.count("!")
+    score = len(_FIRST_SECOND.findall(plain)) * 2 + len(_ASIDE.findall(plain)) * 2
+    if "'" in plain or "’" in plain:  # every contraction holds one
+        score += len(_CONTRACTION.findall(plain))
+    score += plain.count("?") * 2 + plain.count("!")
     if _UPDATE.match(plain):
         score += 3
     return score
 
 
+def has_own_voice(plain: str) -> bool:
+    """Whether `own_score(plain)` is above 0: the cheapest cues first, each only until it
+    first matches (most paragraphs in the blogger's voice say "I" or "we" early on)."""
+    return (
+        "?" in plain
+        or "!" in plain
+        or _UPDATE.match(plain) is not None
+        or _FIRST_SECOND.search(plain) is not None
+        or (("'" in plain or "’" in plain) and _CONTRACTION.search(plain) is not None)
+        or _ASIDE.search(plain) is not None
+    )
+
+
 def news_score(plain: str) -> int:
     return len(_NEWS.findall(plain))
+
+
+class _Scores:
+    """Voice cues of each body paragraph, each worked out only when a test needs it: most
+    tests only ask whether a paragraph has any cue of the blogger's own voice."""
+
+    def __init__(self, plains: list[str]) -> None:
+        self.plains = plains
+        self._voiced: list[bool | None] = [None] * len(plains)
+        self._own: dict[int, int] = {}
+        self._news: dict[int, int] = {}
+
+    def quiet(self, i: int) -> bool:
+        """No cue of the blogger's own voice (`own_score` is 0)."""
+        voiced = self._voiced[i]
+        if voiced is None:
+            voiced = self._voiced[i] = has_own_voice(self.plains[i])
+        return not voiced
+
+    def own(self, i: int) -> int:
+        if i not in self._own:
+            self._own[i] = own_score(self.plains[i]) if not self.quiet(i) else 0
+        return self._own[i]
+
+    def news(self, i: int) -> int:
+        if i not in self._news:
+            self._news[i] = news_score(self.plains[i])
+        return self._news[i]
 
 
 def _is_intro(plain: str, index: int) -> tuple[str, float] | None:
@@ -108,20 +166,20 @@ def _quote_only(text: str, p: Paragraph, marked: list[MarkedSpan]) -> bool:
 
 def find_passages(text: str, body: list[Paragraph], marked: list[MarkedSpan]) -> list[PassageRun]:
     """Runs of pasted paragraphs among the body paragraphs (boilerplate already removed)."""
-    plains = [_outside_quotes(text, p.start, p.end, marked) for p in body]
-    owns = [own_score(plain) for plain in plains]
-    news = [news_score(plain) for plain in plains]
+    blanker = _Blanker(marked)
+    plains = [blanker.outside_quotes(text, p.start, p.end) for p in body]
+    scores = _Scores(plains)
     intros = [_is_intro(plain, i) for i, plain in enumerate(plains)]
     runs: list[PassageRun] = []
     i = 0
     while i < len(body):
-        start = _start(text, body, i, plains, owns, news, intros, marked)
+        start = _start(text, body, i, scores, intros, marked)
         if start is None:
             i += 1
             continue
         method, confidence = start
         j = i
-        while j + 1 < len(body) and _continues(text, body, j + 1, owns, news, intros, marked):
+        while j + 1 < len(body) and _continues(text, body, j + 1, scores, intros, marked):
             j += 1
         first = body[i]
         begin = first.start
@@ -137,9 +195,7 @@ def _start(
     text: str,
     body: list[Paragraph],
     i: int,
-    plains: list[str],
-    owns: list[int],
-    news: list[int],
+    scores: _Scores,
     intros: list[tuple[str, float] | None],
     marked: list[MarkedSpan],
 ) -> tuple[str, float] | None:
@@ -149,13 +205,14 @@ def _start(
     here, before = intros[i], intros[i - 1] if i > 0 else None
     if here is not None and here[0] == "after-colon" and i + 1 < len(body):
         return None  # an introduction is the blogger speaking, not the passage
+    quiet = scores.quiet(i)
     if before is not None:
         method, confidence = before
-        if owns[i] == 0 or (method == "after-colon" and news[i] > owns[i]):
+        if quiet or (method == "after-colon" and scores.news(i) > scores.own(i)):
             return method, confidence
-    if owns[i] == 0 and news[i] >= 1 and len(para) >= 120 and _ELLIPSIS_END.search(para):
+    if quiet and len(para) >= 120 and _ELLIPSIS_END.search(para) and scores.news(i) >= 1:
         return "clipped", 0.6
-    if owns[i] == 0 and _quote_only(text, body[i], marked):
+    if quiet and _quote_only(text, body[i], marked):
         return "bare-quotation", 0.55
     return None
 
@@ -164,8 +221,7 @@ def _continues(
     text: str,
     body: list[Paragraph],
     j: int,
-    owns: list[int],
-    news: list[int],
+    scores: _Scores,
     intros: list[tuple[str, float] | None],
     marked: list[MarkedSpan],
 ) -> bool:
@@ -173,4 +229,4 @@ def _continues(
     if para.lstrip().startswith(">"):
         return True
     # Neutral paragraphs (no cue either way) carry the run on: pasted news often has none.
-    return owns[j] == 0 and intros[j] is None
+    return intros[j] is None and scores.quiet(j)
