@@ -211,9 +211,10 @@ def run(size: int, n_queries: int, n_exact: int, n_anchor: int, db: Path | None)
         chance += sum(1 for p, _, _ in exact if alone(p))
 
     where = f"{db.name}, first {size:,}" if db else "synthetic"
+    candidates, finalists = quote_search._sizes(size)  # the pool grows with the corpus
     print(
         f"\n{size:,} quotes ({where}; index built in {build_s:.1f} s, "
-        f"{len(index.postings):,} words; {quote_search.CANDIDATES} candidates)"
+        f"{len(index.postings):,} words; {candidates} candidates, {finalists} finalists)"
     )
     print(
         f"  rank (candidates + rapidfuzz)  p50 {statistics.median(fast_ms):7.1f} ms   "
@@ -262,7 +263,9 @@ def main() -> None:
     parser.add_argument("--anchor", type=int, default=20, help="queries timed for the anchor")
     parser.add_argument("--db", type=Path, help="take the quotes from this database")
     parser.add_argument(
-        "--candidates", type=int, help=f"candidates per query (default {quote_search.CANDIDATES})"
+        "--candidates",
+        type=int,
+        help=f"most candidates per query (default {quote_search.CANDIDATES}, reached at 1M quotes)",
     )
     args = parser.parse_args()
     if args.candidates:

@@ -367,3 +367,26 @@ def test_a_quote_changed_in_place_is_searched_as_it_is_now(
         assert [h.quote.id for h in search_quotes(conn, "purple elephants dance")] == [quote]
     finally:
         conn.close()
+
+
+def test_a_short_quote_reading_like_the_query_is_found_though_it_shares_one_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short quote that reads like the query character by character ("fatefultruceheldon":
+    words run together, as a bad transcript has them) but shares only its commonest word and
+    none of its phrases must still be found, though more quotes share rarer words than there
+    are candidates (28 quotes, 5 candidates and 4 finalists stand for a million quotes,
+    1,500 and 300; it scores 71.6 on every quote's brute force too)."""
+    monkeypatch.setattr(quote_search, "CANDIDATES", 5)
+    monkeypatch.setattr(quote_search, "FINALISTS", 4)
+    rows = [
+        (i, f"qumi kilo{i} lima{i} mike{i} november{i} oscar{i} papa{i}", "") for i in range(1, 9)
+    ]
+    rows += [
+        (i, f"zorbax sierra{i} tango{i} uniform{i} victor{i} whiskey{i}", "") for i in range(20, 40)
+    ]
+    rows.append((99, "The fatefultruceheldon, Zorbax said.", ""))
+    index = build_index(rows)
+    query = "qumi zorbax fateful truce held on"
+    assert [int(index.ids[p]) for p, _, _ in quote_search.brute_force(index, query, 1)] == [99]
+    assert [int(index.ids[p]) for p, _, _ in rank(index, query, 1)] == [99]

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import compress, pairwise
+from itertools import accumulate, compress, filterfalse, islice, pairwise, repeat
+from operator import eq, lt
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -32,7 +33,9 @@ from iraqtui.store.quote_queries import quote_records
 # Re-exported: callers ask quote search for the index it uses.
 __all__ = ["QuoteIndex", "build_index", "fold", "index_for", "search_quotes"]
 
-CANDIDATES = 1500  # quotes sharing words with a query that rapidfuzz looks at
+CANDIDATES = 1500  # quotes sharing words with a query that rapidfuzz looks at, at most
+FEWEST = 900  # candidates at any size, plus one per QUOTES_PER quotes (see `_sizes`)
+QUOTES_PER = 1600
 WIDEN = 4  # quotes weighted by their words per candidate kept (see `_phrased`)
 RARE_SHARE = 4  # 1/4 of the candidates are the best by rare words alone, phrases or not
 FINALISTS = 300  # of those, how many get the full (slower) score
@@ -118,9 +121,13 @@ def content_words(folded: str) -> set[str]:
 def candidates(index: QuoteIndex, query: str, limit: int | None = None) -> list[int]:
     """Positions of the quotes sharing the most (rare) words with the query, a wider pool of
     them re-weighted by the query's phrases they hold (see `_phrased`)."""
-    limit = limit or CANDIDATES
-    pool = _weighted(index, query, limit, limit * WIDEN)
-    return _phrased(index, query, pool, limit)
+    return _pools(index, query, limit or CANDIDATES)[0]
+
+
+def _pools(index: QuoteIndex, query: str, limit: int) -> tuple[list[int], list[int]]:
+    """The candidates (see `candidates`) and the wider pool they were picked from."""
+    wide = _weighted(index, query, limit, limit * WIDEN)
+    return _phrased(index, query, wide, limit), wide
 
 
 def _weighted(index: QuoteIndex, query: str, limit: int, keep: int) -> list[int]:
@@ -191,12 +198,34 @@ def _phrased(index: QuoteIndex, query: str, pool: list[int], limit: int) -> list
         return pool[:limit]
     # The rare-word order's head stays whatever phrases the rest hold.
     kept = limit // RARE_SHARE
-    texts, leads = index.texts, index.leads
     rest = pool[kept:]
-    held = [sum(map(f"{texts[p]}\n{leads[p]}".__contains__, pairs)) for p in rest]
-    # A phrase is worth a rank band: stable sort on pairs held keeps the rare-word order within.
-    order = sorted(range(len(rest)), key=held.__getitem__, reverse=True)  # stable
-    return pool[:kept] + [rest[i] for i in order[: limit - kept]]
+    # Each side (texts, lead-ins) joined once: one C-level find per phrase and side instead
+    # of a test per quote, phrase and side.
+    sides = [_joined(strings, rest) for strings in (index.texts, index.leads)]
+    held: Counter[int] = Counter()
+    for pair in pairs:
+        held.update(set().union(*(_holders(joined, ends, pair) for joined, ends in sides)))
+    # A phrase is worth a rank band: most phrases first, the rare-word order within a band.
+    order = sorted(held, key=lambda i: (-held[i], i))[: limit - kept]
+    order += islice(filterfalse(held.__contains__, range(len(rest))), limit - kept - len(order))
+    return pool[:kept] + [rest[i] for i in order]
+
+
+def _joined(strings: list[str], positions: list[int]) -> tuple[str, list[int]]:
+    """The strings at `positions` joined by NULs (folding leaves none), and where each ends."""
+    chosen = list(map(strings.__getitem__, positions))
+    return "\0".join(chosen), list(accumulate(map((1).__add__, map(len, chosen))))
+
+
+def _holders(joined: str, ends: list[int], phrase: str) -> set[int]:
+    """Which of the strings joined by `_joined` contain `phrase`."""
+    found = set()
+    at = joined.find(phrase)
+    while at >= 0:
+        i = bisect_right(ends, at)
+        found.add(i)
+        at = joined.find(phrase, ends[i])
+    return found
 
 
 def _best(weights: dict[int, float], limit: int) -> list[int]:
@@ -204,14 +233,24 @@ def _best(weights: dict[int, float], limit: int) -> list[int]:
     shorter quote). `compress` keeps the pass over all weights in C."""
     if len(weights) > limit:
         cut = sorted(weights.values(), reverse=True)[limit - 1]
-        kept = list(compress(weights, map(cut.__lt__, weights.values())))
-        at = sorted(compress(weights, map(cut.__eq__, weights.values())))
+        kept = list(compress(weights, map(lt, repeat(cut), weights.values())))
+        at = sorted(compress(weights, map(eq, repeat(cut), weights.values())))
         kept += at[: limit - len(kept)]
     else:
         kept = list(weights)
     kept.sort()  # then by weight, stable: equal weights stay in position order
     kept.sort(key=weights.__getitem__, reverse=True)
     return kept
+
+
+def _sizes(quotes: int) -> tuple[int, int]:
+    """Candidates and finalists for a corpus of `quotes`. The chance resemblances a query's
+    top ten compete with grow with the corpus, so the pool does too: about 900 candidates and
+    180 finalists for a small corpus, 962 and 192 at 100,000 quotes, 1,500 and 300 (the most)
+    from about 1,000,000. bench/bench_quotes.py at 100,000: recall@10 as shown 0.993 with
+    these as with the largest pool, in three quarters of the time."""
+    candidates = min(CANDIDATES, FEWEST + quotes // QUOTES_PER)
+    return candidates, max(1, FINALISTS * candidates // CANDIDATES)
 
 
 def rank(
@@ -221,11 +260,12 @@ def rank(
     folded = fold(query)
     if not folded:
         return []
-    pool = candidates(index, folded)
+    limit_pool, finalists = _sizes(len(index))
+    pool, wide = _pools(index, folded, limit_pool)
     if not pool and len(index) <= 20_000:
         pool = list(range(len(index)))  # nothing shares a word: small corpora scan it all
-    if len(pool) > FINALISTS:
-        pool = _finalists(index, folded, pool)
+    if len(pool) > finalists:
+        pool = _finalists(index, folded, pool, wide, finalists)
     scored = _scored(folded, index, pool)
     # Positions run from the shortest quote: on a tie the one that is mostly the query wins.
     scored.sort(key=lambda x: (-x[1], x[0]))
@@ -246,28 +286,48 @@ def _scored(folded: str, index: QuoteIndex, pool: Iterable[int]) -> list[tuple[i
     return out
 
 
-def _finalists(index: QuoteIndex, folded: str, pool: list[int]) -> list[int]:
+def _finalists(
+    index: QuoteIndex, folded: str, pool: list[int], wide: list[int], finalists: int
+) -> list[int]:
     """C-level passes of the cheapest telling scorers pick the candidates worth a full score.
-    Reprints share a text, so each distinct text (and lead-in) is scored once."""
+    Reprints share a text, so each distinct text (and lead-in) is scored once. Lead-ins and
+    short quotes are cheap to score, so those of the wider pool are looked at too: one close
+    to the query may hold no phrase of it and just one of its words, and at a million quotes
+    such chance resemblances fill the top ten (bench/bench_quotes.py)."""
     whole: dict[str, int] = {}  # quotes shorter than the query are compared whole (see _score)
     part: dict[str, int] = {}
     leads: dict[str, int] = {}
-    for p in pool:  # the first (best-weighted, shortest) position keeps each text
-        text = index.texts[p]
-        (whole if len(text) < len(folded) else part).setdefault(text, p)
-        leads.setdefault(index.leads[p], p)
     copies: dict[str, list[int]] = defaultdict(list)
-    for p in pool:
-        copies[index.texts[p]].append(p)
+    texts, lead_ins, size = index.texts, index.leads, len(folded)
+    for p in pool:  # the first (best-weighted, shortest) position keeps each text
+        text = texts[p]
+        same = copies[text]
+        if not same:
+            (whole if len(text) < size else part)[text] = p
+        same.append(p)
+        leads.setdefault(lead_ins[p], p)
     best: list[int] = []
     for choices, scorer, limit in (
-        (part, fuzz.partial_ratio, FINALISTS),
-        (whole, fuzz.ratio, FINALISTS // 4),
+        (part, fuzz.partial_ratio, finalists),
+        (whole, fuzz.ratio, finalists // 4),
     ):
         found = process.extract(folded, list(choices), scorer=scorer, limit=limit)
         best += [p for text, _, _ in found for p in copies[text]]
-    found = process.extract(folded, list(leads), scorer=fuzz.partial_ratio, limit=FINALISTS // 2)
+    found = process.extract(folded, list(leads), scorer=fuzz.partial_ratio, limit=finalists // 2)
     best += [leads[text] for text, _, _ in found]
+    others: dict[str, int] = {}
+    short: dict[str, int] = {}
+    for p in wide:
+        lead = lead_ins[p]
+        if lead not in leads:
+            others.setdefault(lead, p)
+        text = texts[p]
+        if len(text) < 2 * size and text not in copies:
+            short.setdefault(text, p)
+    found = process.extract(folded, list(others), scorer=fuzz.ratio, limit=finalists // 4)
+    best += [others[text] for text, _, _ in found]
+    found = process.extract(folded, list(short), scorer=fuzz.partial_ratio, limit=finalists // 4)
+    best += [short[text] for text, _, _ in found]
     return list(dict.fromkeys(best))
 
 
