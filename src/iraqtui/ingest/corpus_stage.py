@@ -32,6 +32,19 @@ def refresh_reuse(conn: sqlite3.Connection) -> None:
     seen before (committed as it goes, so a killed run keeps them), then re-cluster."""
     if reuse_store.needs_backfill(conn):
         backfill_prints(conn)
+    # The candidates and the clustering are temporary tables of tens of MB: give them the
+    # page cache the main database has (SQLite's default for them is 2 MB, and spills).
+    (temp_cache,) = conn.execute("PRAGMA temp.cache_size").fetchone()
+    (main_cache,) = conn.execute("PRAGMA main.cache_size").fetchone()
+    conn.execute(f"PRAGMA temp.cache_size = {int(main_cache)}")
+    try:
+        _refresh(conn)
+    finally:
+        # 0 when the temporary database was not open yet: SQLite's default then
+        conn.execute(f"PRAGMA temp.cache_size = {int(temp_cache) or -2000}")
+
+
+def _refresh(conn: sqlite3.Connection) -> None:
     with writer.transaction(conn):
         reuse_store.prepare(conn)
     # A read of the corpus and a write of temporary tables only: other writers go on.
@@ -69,9 +82,7 @@ def _parallel_aligner(conn: sqlite3.Connection, new_pairs: int) -> reuse.AlignFn
     if new_pairs < PARALLEL_MIN_PAIRS or workers < 2 or path is None:
         return None
 
-    def run(
-        batches: Iterator[list[reuse.PairRow]],
-    ) -> Iterator[tuple[reuse.PairRow, list[reuse.Link]]]:
+    def run(batches: Iterator[list[reuse.PairRow]]) -> Iterator[reuse.Aligned]:
         return ordered_map(
             _align_chunk, batches, workers=workers, initializer=_align_init, initargs=(path,)
         )
@@ -91,9 +102,8 @@ def _align_init(path: str) -> None:
     _ALIGNER["aligner"] = reuse.Aligner(lambda ids: reuse_store.paragraph_texts(reader, ids))
 
 
-def _align_chunk(pairs: list[reuse.PairRow]) -> list[tuple[reuse.PairRow, list[reuse.Link]]]:
-    aligner = _ALIGNER["aligner"]
-    return list(zip(pairs, aligner.links([(a, b) for a, b, _, _ in pairs]), strict=True))
+def _align_chunk(pairs: list[reuse.PairRow]) -> list[reuse.Aligned]:
+    return [reuse.align_batch(_ALIGNER["aligner"], pairs)]
 
 
 def backfill_prints(conn: sqlite3.Connection) -> None:

@@ -18,6 +18,8 @@ import sqlite3
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from itertools import accumulate, pairwise
+from typing import cast
 from zlib import crc32
 
 from iraqtui.models import Document, ReuseInput, ReuseSpan
@@ -31,6 +33,7 @@ STOCK_PHRASE = 40  # a fingerprint in more sources than this is a stock phrase, 
 MAX_POSTINGS = 4 * STOCK_PHRASE  # ... or in more paragraphs than this
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")  # text between words, word, ...
 
 _MOD = (1 << 61) - 1  # Mersenne prime for the rolling shingle hash: fits an SQLite integer
 _BASE = 1_000_003
@@ -114,57 +117,92 @@ def paragraph_prints(doc: Document) -> list[tuple[int, list[int]]]:
 
 def word_bigrams(codes: Sequence[int]) -> list[int]:
     """Each pair of neighbouring word codes (below 2**32) as one int."""
-    return [codes[i] << 32 | codes[i + 1] for i in range(len(codes) - 1)]
+    return [x << 32 | y for x, y in pairwise(codes)]
 
 
 def positions(items: Sequence[int]) -> dict[int, list[int]]:
     """Where each item occurs, in ascending order."""
     found: dict[int, list[int]] = {}
     for j, item in enumerate(items):
-        found.setdefault(item, []).append(j)
+        if item in found:
+            found[item].append(j)
+        else:
+            found[item] = [j]
     return found
 
 
 def matching_blocks(
-    a2: Sequence[int], b_at: dict[int, list[int]], la: int, lb: int
+    a_at: dict[int, list[int]], b2: Sequence[int], la: int, lb: int
 ) -> list[tuple[int, int, int]]:
     """(a, b, size) of each block of two words or more that difflib's
     `SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()` finds, in order.
 
     The same search (longest match first, ties to the earliest in a then in b, then each
-    side of it), run over word bigrams (`a2`, and where each bigram of b is: `b_at`): a run
+    side of it), run over word bigrams (where each bigram of a is: `a_at`, and `b2`): a run
     of k >= 2 equal words is a run of k - 1 equal bigrams, and single-word blocks, which the
-    caller drops, never influence the others. Bigrams are rarer than words ("the"), so the
-    inner loop is shorter; same blocks, a few times faster.
+    caller drops, never influence the others. Every equal run of bigrams lies on one
+    diagonal, so the maximal runs are found once, in one pass over b; the longest match in
+    a part of the two sequences is then the longest of those runs cut to that part, so each
+    step of the search looks at a few runs, not at every word again.
     """
+    # maximal diagonal runs of equal bigrams: (start in a, start in b, length)
+    runs: list[list[int]] = []
+    open_run: dict[int, list[int]] = {}  # diagonal (i - j) -> its latest run
+    get, latest = a_at.get, open_run.get
+    for j, bigram in enumerate(b2):
+        found = get(bigram)
+        if found is None:
+            continue
+        for i in found:
+            run = latest(i - j)
+            if run is not None and run[1] + run[2] == j:
+                run[2] += 1
+            else:
+                run = open_run[i - j] = [i, j, 1]
+                runs.append(run)
+    if not runs:
+        return []
     out: list[tuple[int, int, int]] = []
-    queue = [(0, la, 0, lb)]
-    nothing: list[int] = []
-    while queue:
-        alo, ahi, blo, bhi = queue.pop()
-        best_i, best_j, best = alo, blo, 0
-        run: dict[int, int] = {}
-        b_last = bhi - 1  # a bigram at j also needs word j + 1
-        for i in range(alo, ahi - 1):
-            run_get = run.get
-            next_run: dict[int, int] = {}
-            for j in b_at.get(a2[i], nothing):
-                if j < blo:
-                    continue
-                if j >= b_last:
-                    break
-                k = next_run[j] = run_get(j - 1, 0) + 1
-                if k > best:
-                    best_i, best_j, best = i - k + 1, j - k + 1, k
-            run = next_run
-        if best:
-            size = best + 1
-            out.append((best_i, best_j, size))
-            if alo + 1 < best_i and blo + 1 < best_j:
-                queue.append((alo, best_i, blo, best_j))
-            if best_i + size + 1 < ahi and best_j + size + 1 < bhi:
-                queue.append((best_i + size, ahi, best_j + size, bhi))
+    # each part: word ranges and the runs (cut to it) that may reach into it; the first
+    # part is the whole of both, where no run needs cutting
+    parts: list[tuple[int, int, int, int, list[list[int]]]] = [(0, la, 0, lb, runs)]
+    while parts:
+        alo, ahi, blo, bhi, inside = parts.pop()
+        best, best_i, best_j = 0, 0, 0
+        for i, j, size in inside:
+            if size > best or (size == best and (i < best_i or (i == best_i and j < best_j))):
+                best, best_i, best_j = size, i, j
+        size = best + 1  # words
+        out.append((best_i, best_j, size))
+        # bigram i is in a part when lo <= i <= hi - 2 (it also needs word i + 1)
+        if alo + 1 < best_i and blo + 1 < best_j:
+            left = _cut(inside, alo, best_i - 1, blo, best_j - 1)
+            if left:
+                parts.append((alo, best_i, blo, best_j, left))
+        a_from, b_from = best_i + size, best_j + size
+        if a_from + 1 < ahi and b_from + 1 < bhi:
+            right = _cut(inside, a_from, ahi - 1, b_from, bhi - 1)
+            if right:
+                parts.append((a_from, ahi, b_from, bhi, right))
     out.sort()
+    return out
+
+
+def _cut(runs: list[list[int]], alo: int, a_end: int, blo: int, b_end: int) -> list[list[int]]:
+    """The runs cut to bigrams alo <= i < a_end and blo <= j < b_end, where they reach."""
+    out = []
+    for i, j, n in runs:
+        cut = alo - i
+        if blo - j > cut:
+            cut = blo - j
+        if cut < 0:
+            cut = 0
+        if a_end - i < n:
+            n = a_end - i
+        if b_end - j < n:
+            n = b_end - j
+        if n > cut:
+            out.append([i + cut, j + cut, n - cut])
     return out
 
 
@@ -203,37 +241,34 @@ def aligned_stretches(
     codes: dict[Hashable, int] = {}
     ca = [codes.setdefault(w, len(codes)) for w in a]
     cb = [codes.setdefault(w, len(codes)) for w in b]
-    blocks = matching_blocks(word_bigrams(ca), positions(word_bigrams(cb)), len(ca), len(cb))
+    blocks = matching_blocks(positions(word_bigrams(ca)), word_bigrams(cb), len(ca), len(cb))
     return stretches(blocks)
 
 
 class _Tokens:
-    """A paragraph ready to align: word bigrams now, word offsets when a stretch needs them."""
+    """A paragraph ready to align: its word bigrams and where its words are."""
 
-    __slots__ = ("_spans", "bigrams", "source", "start", "text", "words")
+    __slots__ = ("bigrams", "bounds", "source", "start", "words")
 
-    def __init__(self, source: int, start: int, text: str, codes: list[int]) -> None:
+    def __init__(self, source: int, start: int, parts: list[str], codes: list[int]) -> None:
         self.source = source
         self.start = start  # of the paragraph in its file
-        self.text = text
         self.words = len(codes)
-        self.bigrams = word_bigrams(codes)
-        self._spans: array[int] | None = None
+        self.bigrams = array("q", word_bigrams(codes))  # a quarter of a list's memory
+        # `parts` alternate text between words and words, so their running lengths are the
+        # start and end of each word: word k spans bounds[2k]..bounds[2k + 1]
+        self.bounds = array("q", accumulate(map(len, parts)))
 
     def offsets(self, first: int, last: int) -> tuple[int, int]:
         """File offsets of the start of word `first` and the end of word `last`."""
-        if self._spans is None:
-            self._spans = array("q")
-            for m in _WORD.finditer(self.text):
-                self._spans.extend(m.span())
-        return self.start + self._spans[2 * first], self.start + self._spans[2 * last + 1]
+        return self.start + self.bounds[2 * first], self.start + self.bounds[2 * last + 1]
 
 
 class Aligner:
     """Aligns candidate pairs of paragraphs, keeping the words of recent ones (pairs come
-    sorted by their second paragraph, then the first)."""
+    sorted by their first paragraph, then the second)."""
 
-    KEEP = 10_000  # paragraphs (a few KB each)
+    KEEP = 25_000  # paragraphs (about 2 KB each)
     VOCABULARY = 500_000  # words; past this the codes start again (with an empty cache)
 
     def __init__(self, fetch: Callable[[list[int]], Iterable[ParagraphText]]) -> None:
@@ -259,9 +294,12 @@ class Aligner:
         missing = sorted(i for i in wanted if i not in self.cache)
         raw, code = self.raw, self._code
         for pid, source, start, text in self.fetch(missing) if missing else ():
-            # the words `words_of` gives, folded the same way, without match objects
-            codes = [raw[w] if w in raw else code(w) for w in _WORD.findall(text)]
-            self.cache[pid] = _Tokens(source, start, text, codes)
+            # the words `words_of` gives (folded the same way), and the text between them
+            parts = _WORD_SPLIT.split(text)
+            codes = list(map(raw.get, parts[1::2]))
+            if None in codes:
+                codes = [raw[w] if w in raw else code(w) for w in parts[1::2]]
+            self.cache[pid] = _Tokens(source, start, parts, cast("list[int]", codes))
         excess = len(self.cache) - max(self.KEEP, len(wanted))
         for pid in list(self.cache)[:excess] if excess > 0 else ():
             if pid not in wanted:
@@ -276,9 +314,9 @@ class Aligner:
             found: list[Link] = []
             ta, tb = self.cache.get(a), self.cache.get(b)
             if ta is not None and tb is not None:
-                if index_of != b:
-                    index_of, index = b, positions(tb.bigrams)
-                blocks = matching_blocks(ta.bigrams, index, ta.words, tb.words)
+                if index_of != a:
+                    index_of, index = a, positions(ta.bigrams)
+                blocks = matching_blocks(index, tb.bigrams, ta.words, tb.words)
                 for a0, a1, b0, b1, _ in stretches(blocks):
                     found.append(
                         (ta.source, *ta.offsets(a0, a1 - 1), tb.source, *tb.offsets(b0, b1 - 1))
@@ -288,7 +326,8 @@ class Aligner:
 
 
 class _UnionFind:
-    """Union-find over span ids 1..n in a flat array (4 bytes per span)."""
+    """Union-find over span ids 1..n in a flat array (4 bytes per span); the root of a
+    group is always its lowest id."""
 
     def __init__(self, count: int) -> None:
         self.parent = array("i", range(count + 1))
@@ -305,6 +344,21 @@ class _UnionFind:
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
+    def union_all(self, edges: Iterable[tuple[int, int]]) -> None:
+        """`union` of each edge (inlined: there is one per link)."""
+        parent = self.parent
+        for a, b in edges:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a < b:
+                parent[b] = a
+            elif b < a:
+                parent[a] = b
+
 
 def _join_overlaps(groups: _UnionFind, spans: Iterable[tuple[int, int, int, int]]) -> None:
     """Spans of one source that overlap by half the shorter one are the same passage;
@@ -314,10 +368,11 @@ def _join_overlaps(groups: _UnionFind, spans: Iterable[tuple[int, int, int, int]
     for node, span_source, start, end in spans:
         if span_source != source:
             source, active = span_source, []
-        active = [a for a in active if a[2] > start]
-        for other, o_start, o_end in active:
-            if min(o_end, end) - start >= 0.5 * min(o_end - o_start, end - start):
-                groups.union(other, node)
+        elif active:
+            active = [a for a in active if a[2] > start]
+            for other, o_start, o_end in active:
+                if min(o_end, end) - start >= 0.5 * min(o_end - o_start, end - start):
+                    groups.union(other, node)
         active.append((node, start, end))
 
 
@@ -329,33 +384,28 @@ def cluster_stored(conn: sqlite3.Connection) -> Iterator[ReuseSpan]:
 
     count = reuse_store.index_spans(conn)
     groups = _UnionFind(count)
-    for x, y in reuse_store.span_edges(conn):
-        groups.union(x, y)
+    groups.union_all(reuse_store.span_edges(conn))
     _join_overlaps(groups, reuse_store.spans_in_order(conn))
-    first_source = array("q", [-1]) * (count + 1)  # -1: no span of the group seen yet
-    shared = bytearray(count + 1)  # the group has spans in two sources or more
-    for node, source, _, _ in reuse_store.spans_in_order(conn):
-        root = groups.find(node)
-        if first_source[root] == -1:
-            first_source[root] = source
-        elif first_source[root] != source:
-            shared[root] = 1
-    del first_source
+    # Every span is an end of a link, and a link joins two sources, so every group is
+    # carried by two sources or more. Span ids follow (source, start, end) and a group's
+    # root is its lowest id, so numbering the roots in id order numbers the clusters in
+    # order of their first span.
+    parent = groups.parent
     number = array("i", bytes(4 * (count + 1)))
     numbered = 0
-
-    def rows() -> Iterator[tuple[int, int, int, int]]:
-        nonlocal numbered
-        for node, source, start, end in reuse_store.spans_in_order(conn):
-            root = groups.find(node)
-            if shared[root]:
-                if not number[root]:
-                    numbered += 1
-                    number[root] = numbered
-                yield number[root], source, start, end
-
+    for node in range(1, count + 1):
+        root = parent[node]
+        if root == node:
+            numbered += 1
+            number[node] = numbered
+        else:
+            while parent[root] != root:
+                root = parent[root]
+            parent[node] = root
+            number[node] = number[root]
+    del groups, parent
     merged: list[int] | None = None  # cluster, source, start, end
-    for cluster, source, start, end in reuse_store.sort_by_cluster(conn, rows()):
+    for cluster, source, start, end in reuse_store.sort_by_cluster(conn, number):
         if merged and (merged[0], merged[1]) == (cluster, source) and start <= merged[3]:
             merged[3] = max(merged[3], end)
             continue
@@ -376,17 +426,33 @@ def find_candidates(conn: sqlite3.Connection) -> None:
 
 # (a, b, a_source, b_source): a candidate pair of paragraphs
 PairRow = tuple[int, int, int, int]
-# aligns batches of pairs, yielding each pair with its stretches, in order
-AlignFn = Callable[[Iterator[list[PairRow]]], Iterator[tuple[PairRow, list[Link]]]]
+# (a, b, a_source, a_start, a_end, b_source, b_start, b_end): a link as stored
+LinkRow = tuple[int, int, int, int, int, int, int, int]
+# a batch of pairs aligned: the pairs (a, b), and the links of those that share a stretch
+Aligned = tuple[list[tuple[int, int]], list[LinkRow]]
+# aligns batches of pairs, yielding each batch's result, in order
+AlignFn = Callable[[Iterator[list[PairRow]]], Iterator[Aligned]]
+
+
+def align_batch(aligner: Aligner, batch: list[PairRow]) -> Aligned:
+    """A batch of pairs aligned, as the rows to store (built where the aligning runs, so
+    the process that writes only hands them to SQLite)."""
+    pairs = [(a, b) for a, b, _, _ in batch]
+    rows = [
+        (a, b, *link)
+        for (a, b), links in zip(pairs, aligner.links(pairs), strict=True)
+        for link in links
+    ]
+    return pairs, rows
 
 
 def align_serially(fetch: Callable[[list[int]], Iterable[ParagraphText]]) -> AlignFn:
     """Align in this process, reading paragraphs with `fetch`."""
     aligner = Aligner(fetch)
 
-    def run(batches: Iterator[list[PairRow]]) -> Iterator[tuple[PairRow, list[Link]]]:
+    def run(batches: Iterator[list[PairRow]]) -> Iterator[Aligned]:
         for batch in batches:
-            yield from zip(batch, aligner.links([(a, b) for a, b, _, _ in batch]), strict=True)
+            yield align_batch(aligner, batch)
 
     return run
 
@@ -410,15 +476,10 @@ def update_reuse(
     align = parallel(new) if parallel is not None else None
     if align is None:
         align = align_serially(lambda ids: reuse_store.paragraph_texts(conn, ids))
-    pending: list[tuple[PairRow, list[Link]]] = []
-    for item in align(reuse_store.new_pairs(conn)):
-        pending.append(item)
-        if len(pending) >= reuse_store.PAIR_BATCH:
-            reuse_store.save_pairs(conn, pending)
-            pending = []
-            if on_batch is not None:
-                on_batch()
-    reuse_store.save_pairs(conn, pending)
+    for pairs, links in align(reuse_store.new_pairs(conn)):
+        reuse_store.save_pairs(conn, pairs, links)
+        if on_batch is not None:
+            on_batch()
     reuse_store.drop_candidates(conn)
 
 

@@ -19,9 +19,6 @@ PAIR_BATCH = 2_000
 BACKFILL = "reuse_backfill"  # meta key: paragraphs stored before fingerprints were
 ORPHANS = "reuse_orphans"  # meta key: a source was rewritten, its links are to be dropped
 
-# (a, b, a_source, b_source) and its links (a_source, a_start, a_end, b_source, b_start, b_end)
-Aligned = tuple[tuple[int, int, int, int], Sequence[tuple[int, int, int, int, int, int]]]
-
 
 def insert_prints(
     conn: sqlite3.Connection, source_id: int, rows: Iterable[tuple[int, Sequence[int]]]
@@ -83,7 +80,7 @@ def collect_candidates(conn: sqlite3.Connection, max_postings: int, max_sources:
     conn.execute("DROP TABLE IF EXISTS temp.reuse_candidates")
     conn.execute(
         "CREATE TEMP TABLE reuse_candidates (a INTEGER NOT NULL, b INTEGER NOT NULL, "
-        "a_source INTEGER NOT NULL, b_source INTEGER NOT NULL, PRIMARY KEY (b, a)) WITHOUT ROWID"
+        "a_source INTEGER NOT NULL, b_source INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID"
     )
     conn.execute(
         "INSERT OR IGNORE INTO temp.reuse_candidates "
@@ -113,40 +110,40 @@ def drop_stale_pairs(conn: sqlite3.Connection) -> int:
 
 
 def new_pairs(conn: sqlite3.Connection) -> Iterator[list[tuple[int, int, int, int]]]:
-    """The new candidate pairs (a, b, a_source, b_source) in batches, sorted by b then a
-    (the aligner indexes b once for all its pairs); no statement stays open between
-    batches, so the caller may commit in between."""
+    """The new candidate pairs (a, b, a_source, b_source) in batches, sorted by a then b:
+    the aligner indexes a once for all its pairs, and `save_pairs` then appends to the
+    stored pairs and links in their key order, so a commit writes few pages. No statement
+    stays open between batches, so the caller may commit in between."""
     last = (-1, -1)
     while True:
-        batch = [
-            (int(a), int(b), int(sa), int(sb))
-            for a, b, sa, sb in conn.execute(
-                "SELECT a, b, a_source, b_source FROM temp.reuse_candidates "
-                "WHERE (b, a) > (?, ?) ORDER BY b, a LIMIT ?",
-                (*last, PAIR_BATCH),
-            )
-        ]
+        batch: list[tuple[int, int, int, int]] = conn.execute(
+            "SELECT a, b, a_source, b_source FROM temp.reuse_candidates "
+            "WHERE (a, b) > (?, ?) ORDER BY a, b LIMIT ?",
+            (*last, PAIR_BATCH),
+        ).fetchall()
         if not batch:
             return
         yield batch
-        last = (batch[-1][1], batch[-1][0])
+        last = (batch[-1][0], batch[-1][1])
 
 
 def drop_candidates(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.reuse_candidates")
 
 
-def save_pairs(conn: sqlite3.Connection, aligned: Sequence[Aligned]) -> None:
-    """Store aligned pairs and what they share (a pair sharing nothing is stored too, so it
-    is not aligned again)."""
-    conn.executemany(
-        "INSERT OR REPLACE INTO reuse_pairs (a, b) VALUES (?, ?)",
-        [(a, b) for (a, b, _, _), _ in aligned],
-    )
+def save_pairs(
+    conn: sqlite3.Connection,
+    pairs: Sequence[tuple[int, int]],
+    links: Sequence[tuple[int, int, int, int, int, int, int, int]],
+) -> None:
+    """Store aligned pairs (a, b) and what they share, (a, b, a_source, a_start, a_end,
+    b_source, b_start, b_end) (a pair sharing nothing is stored too, so it is not aligned
+    again)."""
+    conn.executemany("INSERT OR REPLACE INTO reuse_pairs (a, b) VALUES (?, ?)", pairs)
     conn.executemany(
         "INSERT OR REPLACE INTO reuse_links (a, b, a_source, a_start, a_end, b_source, "
         "b_start, b_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(a, b, *link) for (a, b, _, _), links in aligned for link in links],
+        links,
     )
 
 
@@ -187,18 +184,19 @@ def spans_in_order(conn: sqlite3.Connection) -> Iterator[tuple[int, int, int, in
 
 
 def sort_by_cluster(
-    conn: sqlite3.Connection, rows: Iterable[tuple[int, int, int, int]]
+    conn: sqlite3.Connection, cluster_of: Sequence[int]
 ) -> Iterator[tuple[int, int, int, int]]:
-    """(cluster, source, start, end) rows back sorted, through a temporary table."""
+    """(cluster, source, start, end) of every span, sorted; `cluster_of[id]` is the cluster
+    of span `id` (index 0 unused)."""
     conn.execute("DROP TABLE IF EXISTS temp.reuse_clustered")
-    conn.execute(
-        "CREATE TEMP TABLE reuse_clustered (cluster INTEGER, source INTEGER, start INTEGER, "
-        "end INTEGER)"
+    conn.execute("CREATE TEMP TABLE reuse_clustered (id INTEGER PRIMARY KEY, cluster INTEGER)")
+    conn.executemany(
+        "INSERT INTO temp.reuse_clustered VALUES (?, ?)",
+        zip(range(1, len(cluster_of)), cluster_of[1:], strict=True),
     )
-    conn.executemany("INSERT INTO temp.reuse_clustered VALUES (?, ?, ?, ?)", rows)
     for row in conn.execute(
-        "SELECT cluster, source, start, end FROM temp.reuse_clustered "
-        "ORDER BY cluster, source, start, end"
+        "SELECT c.cluster, s.source, s.start, s.end FROM temp.reuse_clustered AS c "
+        "JOIN temp.reuse_spans AS s ON s.id = c.id ORDER BY 1, 2, 3, 4"
     ):
         yield int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
