@@ -6,11 +6,12 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from iraqtui.analysis.search import LiveSearch, first_hits, search
-from iraqtui.models import HIT_CLOSE, HIT_OPEN
+from iraqtui.models import HIT_CLOSE, HIT_OPEN, SearchResult
 from iraqtui.store import queries
 from iraqtui.store.db import connect, open_db
 
@@ -197,3 +198,135 @@ def test_cancel_stops_a_run_and_blank_queries_still_fail_clearly(seeds_db_path: 
     with pytest.raises(BadQuery):
         live.run("   ")
     live.close()
+    assert live.run("Basra", limit=5) is None  # closed with its screen: nothing more runs
+
+
+ENDLESS = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) "
+    "SELECT count(*) FROM n"
+)
+
+
+def test_the_ranked_search_runs_alongside_the_first_hits(
+    seeds_db_path: Path, seeds_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ranked search starts with the first hits, on a connection of its own, instead of
+    waiting for them; the first hits still reach the screen first, and the final result is
+    the one `search` gives."""
+    from iraqtui.analysis import search as core
+
+    ranking_began, first_began, first_shown = (threading.Event() for _ in range(3))
+    saw_the_other: list[str] = []
+    shown: list[SearchResult] = []
+    real_search, real_first_hits = core.search, core.first_hits
+
+    def show(result: SearchResult) -> None:
+        shown.append(result)
+        first_shown.set()
+
+    def ranking(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        ranking_began.set()
+        if first_began.wait(10):
+            saw_the_other.append("ranking saw the first hits running")
+        first_shown.wait(10)  # a ranking slower than the first hits, as on a big index
+        return real_search(conn, query, **kwargs)
+
+    def first(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        first_began.set()
+        if ranking_began.wait(10):
+            saw_the_other.append("first hits saw the ranking running")
+        return real_first_hits(conn, query, **kwargs)
+
+    monkeypatch.setattr(core, "search", ranking)
+    monkeypatch.setattr(core, "first_hits", first)
+    live = LiveSearch(lambda: connect(seeds_db_path, readonly=True))
+    ranked = live.run("Basra", limit=3, on_first=show)
+    live.close()
+    assert len(saw_the_other) == 2, saw_the_other
+    assert len(shown) == 1 and [h.rank for h in shown[0].hits] == [0.0] * 3  # unranked first
+    assert ranked == real_search(seeds_db, "Basra", limit=3)
+
+
+def test_slow_first_hits_never_hold_up_the_ranked_ones(
+    seeds_db_path: Path, seeds_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the ranked hits be found before the first hits (a filter that lets few rows
+    through), they are what the screen shows at once, and the first-hits query stops."""
+    from iraqtui.analysis import search as core
+
+    stopped: list[str] = []
+
+    def endless_first(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        try:
+            conn.execute(ENDLESS).fetchone()
+        except sqlite3.OperationalError as exc:
+            stopped.append(str(exc))
+            raise
+        raise AssertionError("the first-hits query ran to its end")
+
+    monkeypatch.setattr(core, "first_hits", endless_first)
+    live = LiveSearch(lambda: connect(seeds_db_path, readonly=True))
+    shown: list[SearchResult] = []
+    ranked = live.run("Basra", limit=3, on_first=shown.append)
+    live.close()
+    expected = search(seeds_db, "Basra", limit=3)
+    assert ranked == expected
+    assert shown == [expected]
+    assert stopped in ([], ["interrupted"])  # [] if the first hits had not even begun
+
+
+def test_a_superseded_run_stops_its_first_hits_and_its_ranking(
+    seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both queries of a superseded run (first hits and ranking, each on its own connection)
+    are interrupted; LiveSearch's first-hits threads stay as few as it keeps, however many
+    queries were typed."""
+    from iraqtui.analysis import search as core
+
+    real_search, real_first_hits = core.search, core.first_hits
+    started: list[str] = []
+    stopped: list[str] = []
+    both_started = threading.Semaphore(0)
+
+    def endless(kind: str, conn: sqlite3.Connection, query: str) -> None:
+        started.append(f"{kind} {query}")
+        both_started.release()
+        try:
+            conn.execute(ENDLESS).fetchone()
+        except sqlite3.OperationalError as exc:
+            stopped.append(f"{kind} {query}: {exc}")
+            raise
+
+    def ranking(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        if query.startswith("melted"):
+            endless("ranked", conn, query)
+        return real_search(conn, query, **kwargs)
+
+    def first(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        if query.startswith("melted"):
+            endless("first", conn, query)
+        return real_first_hits(conn, query, **kwargs)
+
+    monkeypatch.setattr(core, "search", ranking)
+    monkeypatch.setattr(core, "first_hits", first)
+    live = LiveSearch(lambda: connect(seeds_db_path, readonly=True))
+    outcomes: list[object] = []
+    typed = [f"melted{'!' * n}" for n in range(6)]
+    workers = []
+    for query in typed:
+        worker = threading.Thread(target=lambda q=query: outcomes.append(live.run(q, limit=5)))
+        worker.start()
+        workers.append(worker)
+        for _ in range(2):
+            assert both_started.acquire(timeout=10), started
+    newest = live.run("Basra", limit=5)
+    for worker in workers:
+        worker.join(10)
+    helpers = [t for t in threading.enumerate() if t.name.startswith("iraqtui-first-hits")]
+    live.close()
+    assert outcomes == [None] * len(typed)
+    assert sorted(stopped) == sorted(
+        f"{kind} {query}: interrupted" for query in typed for kind in ("first", "ranked")
+    )
+    assert newest is not None and len(newest.hits) == 5
+    assert len(helpers) <= LiveSearch.FIRST_HITS_THREADS

@@ -6,6 +6,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import partial
 from typing import Protocol
 
@@ -89,6 +90,14 @@ def first_hits(
     return result, complete[0]
 
 
+def _cleaned(query: str) -> str:
+    """The query as searched (no NULs, trimmed, capped); BadQuery if it has no word."""
+    cleaned = query.replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
+    if not _WORD.search(cleaned) or not any(ch.isalnum() for ch in cleaned):
+        raise BadQuery(f"nothing to search for in {sanitize(query)!r}: type at least one word")
+    return cleaned
+
+
 def _run(
     conn: sqlite3.Connection,
     query: str,
@@ -97,9 +106,7 @@ def _run(
     outlet: str | None,
     include_boilerplate: bool,
 ) -> SearchResult:
-    cleaned = query.replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
-    if not _WORD.search(cleaned) or not any(ch.isalnum() for ch in cleaned):
-        raise BadQuery(f"nothing to search for in {sanitize(query)!r}: type at least one word")
+    cleaned = _cleaned(query)
     run = partial(fetch, conn, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate)
     try:
         hits = run(cleaned)
@@ -150,27 +157,37 @@ def render_snippet(snippet: str, open_mark: str, close_mark: str) -> str:
 class LiveSearch:
     """Search as you type: each `run` supersedes the one before and interrupts its SQL.
 
-    Call `run` from worker threads (any number at once); each uses its own connection from
-    `connect`, kept for reuse. A new `run` (or `cancel`) calls `interrupt()` on every
-    connection still busy, so a superseded query stops within milliseconds instead of
-    holding a core for a second; a progress handler catches the moment between two
-    statements, when an interrupt would be lost. A superseded `run` returns None.
+    Call `run` from worker threads (any number at once). Each run asks its two questions at
+    once, on two connections: the ranked search in the calling thread, and the first hits
+    on one of LiveSearch's own `FIRST_HITS_THREADS`, so the ranked result is never held up
+    by the first hits (two queries on two cores), and it needs no hand-over between threads
+    (the first hits, a millisecond's work with 50 ms to spare, take that wait instead).
+    Connections come from `connect`, are kept for reuse, and serve one query at a time. A
+    new `run` (or `cancel`) calls `interrupt()` on every connection still busy, so a
+    superseded query stops within milliseconds instead of holding a core for a second; a
+    progress handler catches the moment between two statements, when an interrupt would be
+    lost. A superseded `run` returns None.
     """
 
-    IDLE_CONNECTIONS = 2
+    FIRST_HITS_THREADS = 2  # a superseded run's first hits winding down never delay the next
+    IDLE_CONNECTIONS = 4  # two per run, and a run's two while the next one starts
 
     def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
         self._connect = connect
         self._lock = threading.Lock()
         self._latest = 0
-        self._running: dict[int, sqlite3.Connection] = {}
+        self._running: dict[sqlite3.Connection, int] = {}  # busy connection -> its run
         self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+        self._first_hits = ThreadPoolExecutor(
+            self.FIRST_HITS_THREADS, thread_name_prefix="iraqtui-first-hits"
+        )
 
     def cancel(self) -> None:
         """Stop whatever is running (the query box was cleared, the screen closed)."""
         with self._lock:
             self._latest += 1
-            self._interrupt_all()
+            self._interrupt(lambda _run: True)
 
     def run(
         self,
@@ -181,55 +198,132 @@ class LiveSearch:
         include_boilerplate: bool = False,
         on_first: Callable[[SearchResult], None] | None = None,
     ) -> SearchResult | None:
-        """First hits (to `on_first`, at once), then the ranked result; None if superseded.
+        """First hits (to `on_first`, as soon as they are found), then the ranked result;
+        None if superseded. Raises BadQuery like `search`.
 
-        Raises BadQuery like `search`.
+        `on_first` is called once, before `run` returns: with the first hits, from a thread
+        of LiveSearch's own, or, should the ranked hits be found first, with those, from
+        the calling thread (the first hits are then stopped). A superseded `run` returns
+        once both of its queries have stopped.
         """
+        _cleaned(query)  # a query with no word fails here, before any SQL starts
+        find_first: Callable[[sqlite3.Connection], tuple[SearchResult, bool]] = partial(
+            first_hits,
+            query=query,
+            limit=limit,
+            outlet=outlet,
+            include_boilerplate=include_boilerplate,
+        )
+        done = threading.Event()  # set once the first hits are no longer wanted
+        stopped_first = False  # stopped because the ranked hits came first
+        first_shown = threading.Event()  # set (under the lock) once they go to `on_first`
         with self._lock:
+            if self._closed:
+                return None
             self._latest += 1
             ticket = self._latest
-            self._interrupt_all()
-            conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._connect()
-        conn.set_progress_handler(lambda: int(ticket != self._latest), 2000)
-        with self._lock:
-            self._running[ticket] = conn
-        try:
-            first, complete = first_hits(
-                conn, query, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+            self._interrupt(lambda _run: True)
+            first = self._first_hits.submit(
+                self._first, ticket, done, first_shown, find_first, on_first
             )
+        try:
+            conn = self._checkout(ticket, done)
+            try:
+                ranked = search(
+                    conn, query, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
+                )
+            finally:
+                self._checkin(conn)
             if ticket != self._latest:
                 return None
-            if on_first is not None:
-                on_first(first)
-            if complete:
-                return first
-            ranked = search(
-                conn, query, limit=limit, outlet=outlet, include_boilerplate=include_boilerplate
-            )
+            with self._lock:
+                if not first_shown.is_set():  # the ranked hits came first: stop the others
+                    done.set()
+                    self._interrupt(lambda run: run == ticket)
+            if first_shown.is_set():
+                first.result()  # the first hits are on screen before the ranked result
+            else:
+                # Not waiting for the first-hits query to notice it was stopped: the ranked
+                # result goes out now (that query frees its thread and connection itself).
+                stopped_first = True
+                first.cancel()
+                if on_first is not None:
+                    on_first(ranked)
             return ranked if ticket == self._latest else None
         except sqlite3.OperationalError as exc:
             if "interrupted" in str(exc):
                 return None
             raise
         finally:
-            conn.set_progress_handler(None, 0)
+            done.set()
             with self._lock:
-                del self._running[ticket]
-                keep = len(self._idle) < self.IDLE_CONNECTIONS
-                if keep:
-                    self._idle.append(conn)
-            if not keep:
-                conn.close()
+                self._interrupt(lambda run: run == ticket)
+            if not first.cancel() and not stopped_first:
+                wait([first])  # superseded or failed: both queries end before `run` does
 
     def close(self) -> None:
-        self.cancel()
+        """Stop what is running, end LiveSearch's threads, close the idle connections."""
         with self._lock:
+            self._closed = True
+            self._latest += 1
+            self._interrupt(lambda _run: True)
+            self._first_hits.shutdown(wait=False, cancel_futures=True)
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
 
-    def _interrupt_all(self) -> None:
-        for conn in self._running.values():
-            conn.interrupt()
+    def _first(
+        self,
+        ticket: int,
+        done: threading.Event,
+        first_shown: threading.Event,
+        find_first: Callable[[sqlite3.Connection], tuple[SearchResult, bool]],
+        on_first: Callable[[SearchResult], None] | None,
+    ) -> None:
+        """On a first-hits thread: the first hits, to `on_first` unless the ranked hits
+        came first or the run is over."""
+        if done.is_set() or ticket != self._latest:
+            return
+        conn = self._checkout(ticket, done)
+        try:
+            hits, _complete = find_first(conn)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return
+            raise
+        finally:
+            self._checkin(conn)
+        with self._lock:
+            if done.is_set() or ticket != self._latest:
+                return
+            first_shown.set()
+        if on_first is not None:
+            on_first(hits)
+
+    def _checkout(self, ticket: int, done: threading.Event) -> sqlite3.Connection:
+        """A connection for this thread alone, marked busy for `ticket` (so it can be
+        interrupted), whose progress handler stops it once superseded or not wanted."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._connect()
+        conn.set_progress_handler(lambda: int(ticket != self._latest or done.is_set()), 2000)
+        with self._lock:
+            self._running[conn] = ticket
+        return conn
+
+    def _checkin(self, conn: sqlite3.Connection) -> None:
+        conn.set_progress_handler(None, 0)
+        with self._lock:
+            del self._running[conn]
+            keep = not self._closed and len(self._idle) < self.IDLE_CONNECTIONS
+            if keep:
+                self._idle.append(conn)
+        if not keep:
+            conn.close()
+
+    def _interrupt(self, which: Callable[[int], bool]) -> None:
+        """Interrupt the busy connections of the runs `which` picks (hold the lock)."""
+        for conn, run in self._running.items():
+            if which(run):
+                conn.interrupt()
