@@ -188,7 +188,7 @@ def test_a_new_file_is_aligned_against_the_corpus_not_the_corpus_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from iraqtui.config import bundled_seeds_dir
-    from iraqtui.ingest import reuse
+    from iraqtui.ingest import reuse_align
     from iraqtui.ingest.pipeline import ingest
     from iraqtui.store.db import open_db
 
@@ -198,13 +198,15 @@ def test_a_new_file_is_aligned_against_the_corpus_not_the_corpus_again(
     (corpus / "b.txt").write_text(COPY + "\n", encoding="utf-8")
     conn = open_db(tmp_path / "c.db").conn
     aligned: list[tuple[int, int]] = []
-    real = reuse.Aligner.links
+    real = reuse_align.Aligner.links
 
-    def counting(self: reuse.Aligner, pairs: list[tuple[int, int]]) -> list[list[reuse.Link]]:
+    def counting(
+        self: reuse_align.Aligner, pairs: list[tuple[int, int]]
+    ) -> list[list[reuse_align.Link]]:
         aligned.extend(pairs)
         return real(self, pairs)
 
-    monkeypatch.setattr(reuse.Aligner, "links", counting)
+    monkeypatch.setattr(reuse_align.Aligner, "links", counting)
     ingest(conn, [corpus], bundled_seeds_dir())
     assert len(aligned) == 1
     ids = dict(conn.execute("SELECT file, id FROM sources").fetchall())

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from iraqtui.ingest import reuse
+from iraqtui.ingest import reuse_align
 
 
 def difflib_blocks(a: list[int], b: list[int]) -> list[tuple[int, int, int]]:
@@ -26,8 +26,11 @@ def test_matching_blocks_are_difflibs_blocks_of_two_words_or_more(alphabet: int)
             i = rng.randrange(len(a))
             cut = rng.randrange(len(b) + 1)
             b = b[:cut] + a[i : i + rng.randrange(1, 25)] + b[cut:]
-        found = reuse.matching_blocks(
-            reuse.positions(reuse.word_bigrams(a)), reuse.word_bigrams(b), len(a), len(b)
+        found = reuse_align.matching_blocks(
+            reuse_align.positions(reuse_align.word_bigrams(a)),
+            reuse_align.word_bigrams(b),
+            len(a),
+            len(b),
         )
         assert found == difflib_blocks(a, b), (a, b)
 
@@ -42,7 +45,7 @@ def test_aligned_pair_links_cover_the_shared_words_in_file_offsets() -> None:
         1: (1, 7, 100, f"Opening words here. {shared}... Then something else entirely."),
         2: (2, 9, 5_000, f"“{copied}!” said the report."),
     }
-    aligner = reuse.Aligner(lambda ids: [texts[i] for i in ids])
+    aligner = reuse_align.Aligner(lambda ids: [texts[i] for i in ids])
     [[link]] = aligner.links([(1, 2)])
     a_source, a_start, a_end, b_source, b_start, b_end = link
     assert (a_source, b_source) == (7, 9)

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from iraqtui.ingest import reuse
+from iraqtui.ingest import reuse, reuse_align
 from iraqtui.ingest.pool import ordered_map, usable_cores
 from iraqtui.store import reuse_store, writer
 
 COMMIT_SECONDS = 0.5  # aligned pairs are committed this often, so a killed run keeps them
-_ALIGNER: dict[str, reuse.Aligner] = {}  # in an alignment worker process
+_ALIGNER: dict[str, reuse_align.Aligner] = {}  # in an alignment worker process
 
 
 CORPUS_STALE = "corpus_stale"
@@ -99,7 +99,7 @@ def _database_file(conn: sqlite3.Connection) -> str | None:
 
 def _align_init(path: str) -> None:
     reader = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    _ALIGNER["aligner"] = reuse.Aligner(lambda ids: reuse_store.paragraph_texts(reader, ids))
+    _ALIGNER["aligner"] = reuse_align.Aligner(lambda ids: reuse_store.paragraph_texts(reader, ids))
 
 
 def _align_chunk(pairs: list[reuse.PairRow]) -> list[reuse.Aligned]:
