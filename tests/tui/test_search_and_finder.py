@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from iraqtui.tui.screens.finder import QuoteFinder
 from iraqtui.tui.screens.search import SearchScreen
@@ -84,6 +87,13 @@ async def test_fuzzy_finder_lands_on_michael_wares_quote(seeds_db_path: Path) ->
         assert "too big for his boots" in reader.sentence.text
 
 
+async def _until(pilot: Any, done: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Let the app run until `done()` (worker threads report back), at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
 async def test_a_superseded_search_is_interrupted_not_waited_for(
     seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,16 +101,16 @@ async def test_a_superseded_search_is_interrupted_not_waited_for(
     `Connection.interrupt()`, its first hits and its ranking both; the results shown are
     the newest query's."""
     import sqlite3
-    import time
-    from collections.abc import Callable
 
     from iraqtui.analysis import search as core
 
     outcomes: list[tuple[str, float]] = []
+    running: list[str] = []
 
     def slow_for_melted(real: Callable[..., Any]) -> Callable[..., Any]:
         def slow(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
             if query == "melted":  # a query that would run for minutes
+                running.append(real.__name__)
                 started = time.monotonic()
                 try:
                     conn.execute(
@@ -121,9 +131,9 @@ async def test_a_superseded_search_is_interrupted_not_waited_for(
         await settle(pilot)
         await pilot.press("slash")
         await type_text(pilot, "melted")
-        await pilot.pause(0.5)  # the slow query is running
+        await _until(pilot, lambda: len(running) == 2)  # both slow queries are running
         await type_text(pilot, " away")
-        await pilot.pause(0.3)
+        await _until(pilot, lambda: len(outcomes) == 2)
         await settle(pilot)
         assert [outcome for outcome, _ in outcomes] == ["interrupted"] * 2
         assert all(seconds < 5 for _, seconds in outcomes)
@@ -153,3 +163,34 @@ async def test_finder_rows_name_a_speaker_another_source_lends(seeds_db_path: Pa
         await settle(pilot)
         assert results.row_count == 0
         assert str(app.screen.query_one("#finder-status").render()).startswith("0 quotes")
+
+
+async def test_results_of_a_cleared_query_never_land(
+    seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The box is cleared while a query's results are on their way to the screen (its
+    worker thread already past its own check): they are dropped, the list stays empty."""
+    from iraqtui.models import SearchResult
+
+    app = make_app(seeds_db_path)
+    real = app.call_from_thread
+    held: list[str] = []
+
+    def late(callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], SearchResult) and args[0].query == "Basra":
+            held.append("Basra")
+            time.sleep(0.4)  # the thread is descheduled between its check and the hand-over
+        return real(callback, *args, **kwargs)
+
+    monkeypatch.setattr(app, "call_from_thread", late)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "Basra")
+        await _until(pilot, lambda: bool(held))  # the results are on their way
+        app.screen.query_one("#search-input", Input).value = ""
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert app.screen.query_one("#search-results", RowList).row_count == 0
+        assert "type to search" in str(app.screen.query_one("#search-status").render())
+        assert app.errors == []

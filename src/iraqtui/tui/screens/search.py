@@ -55,6 +55,10 @@ class SearchScreen(Guarded, ModalScreen[None]):
         super().__init__()
         self.initial = query
         self._timer: Timer | None = None
+        # Bumped by every query and every clear, on the event loop: a result handed over
+        # for an older one is dropped there (checking in the worker thread would leave a
+        # gap between the check and the hand-over).
+        self._generation = 0
         self.result: SearchResult | None = None
         self._live: LiveSearch | None = None
 
@@ -123,6 +127,7 @@ class SearchScreen(Guarded, ModalScreen[None]):
     def _run(self, query: str) -> None:
         if self.closing:
             return
+        self._generation += 1
         status = self.query_one("#search-status", Static)
         if not query.strip():
             if self._live is not None:
@@ -132,22 +137,24 @@ class SearchScreen(Guarded, ModalScreen[None]):
             return
         status.update(Content(f"searching for {one_line(query, 60)}…"))
         self.run_worker(
-            partial(self._search, self.live, query),
+            partial(self._search, self.live, query, self._generation),
             thread=True,
             group="search",
             exit_on_error=False,
             name="search",
         )
 
-    def _search(self, live: LiveSearch, query: str) -> None:
+    def _search(self, live: LiveSearch, query: str, generation: int) -> None:
         """In a thread: the first hits at once, then the ranked ones; nothing if superseded."""
         from iraqtui.errors import BadQuery
 
         worker = get_current_worker()
+        delivered: list[SearchResult | str] = []
 
         def deliver(outcome: SearchResult | str) -> None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show, outcome)
+                delivered.append(outcome)
+                self.app.call_from_thread(self._show, outcome, generation)
 
         try:
             ranked = live.run(query, limit=LIMIT, on_first=deliver)
@@ -158,11 +165,13 @@ class SearchScreen(Guarded, ModalScreen[None]):
             if not worker.is_cancelled:
                 self.app.call_from_thread(app_of(self).report_error, "search", exc)
             return
-        if ranked is not None:
-            deliver(ranked)
+        if ranked is not None and not (delivered and delivered[-1] is ranked):
+            deliver(ranked)  # (the ranked hits may have gone out as the first ones)
 
-    def _show(self, outcome: SearchResult | str) -> None:
-        if self.closing:  # results handed over just before the screen was closed
+    def _show(self, outcome: SearchResult | str, generation: int) -> None:
+        # Results handed over just before the screen was closed, or for a query since
+        # superseded or cleared, are dropped.
+        if self.closing or generation != self._generation:
             return
         status = self.query_one("#search-status", Static)
         results = self.query_one("#search-results", RowList)
