@@ -275,6 +275,32 @@ def test_slow_first_hits_never_hold_up_the_ranked_ones(
     assert stopped in ([], ["interrupted"])  # [] if the first hits had not even begun
 
 
+def test_a_failing_first_hits_query_is_not_swallowed(
+    seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first hits run on a thread of LiveSearch's own; a bug there (not an interrupt)
+    still reaches the caller, as it did when they ran in the caller's thread."""
+    from iraqtui.analysis import search as core
+
+    def broken(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        raise ValueError("a bug in the first hits")
+
+    real_search = core.search
+
+    def ranked_after_a_while(conn: sqlite3.Connection, query: str, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # the failing first hits are surely over by then
+        return real_search(conn, query, **kwargs)
+
+    monkeypatch.setattr(core, "first_hits", broken)
+    monkeypatch.setattr(core, "search", ranked_after_a_while)
+    live = LiveSearch(lambda: connect(seeds_db_path, readonly=True))
+    try:
+        with pytest.raises(ValueError, match="a bug in the first hits"):
+            live.run("Basra", limit=3, on_first=lambda _result: None)
+    finally:
+        live.close()
+
+
 def test_a_superseded_run_stops_its_first_hits_and_its_ranking(
     seeds_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

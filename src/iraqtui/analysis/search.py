@@ -247,6 +247,8 @@ class LiveSearch:
                 # result goes out now (that query frees its thread and connection itself).
                 stopped_first = True
                 first.cancel()
+                if first.done() and not first.cancelled() and first.exception() is not None:
+                    first.result()  # the first hits failed (not stopped): a bug, raise it
                 if on_first is not None:
                     on_first(ranked)
             return ranked if ticket == self._latest else None
