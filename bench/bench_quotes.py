@@ -268,7 +268,8 @@ def main() -> None:
         help=f"most candidates per query (default {quote_search.CANDIDATES}, reached at 1M quotes)",
     )
     args = parser.parse_args()
-    if args.candidates:
+    if args.candidates:  # finalists keep their share of the candidates
+        quote_search.FINALISTS = quote_search.FINALISTS * args.candidates // quote_search.CANDIDATES
         quote_search.CANDIDATES = args.candidates
     for size in args.sizes:
         large = args.exact_large or max(3, args.exact // 4)

@@ -118,14 +118,10 @@ def content_words(folded: str) -> set[str]:
     return {w for w in words if w not in _STOP} or set(words)
 
 
-def candidates(index: QuoteIndex, query: str, limit: int | None = None) -> list[int]:
-    """Positions of the quotes sharing the most (rare) words with the query, a wider pool of
-    them re-weighted by the query's phrases they hold (see `_phrased`)."""
-    return _pools(index, query, limit or CANDIDATES)[0]
-
-
 def _pools(index: QuoteIndex, query: str, limit: int) -> tuple[list[int], list[int]]:
-    """The candidates (see `candidates`) and the wider pool they were picked from."""
+    """The candidates (positions of the quotes sharing the most, and the rarest, words with
+    the query, a wider pool of them re-weighted by the query's phrases they hold: see
+    `_phrased`) and the wider pool they were picked from."""
     wide = _weighted(index, query, limit, limit * WIDEN)
     return _phrased(index, query, wide, limit), wide
 
