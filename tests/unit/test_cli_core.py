@@ -166,6 +166,32 @@ def test_ingest_summary_and_refusals(cli, tmp_path: Path) -> None:
     assert "0 ingested, 1 unchanged (skipped), 1 refused" in strict.out
 
 
+def test_a_folder_without_sidecars_is_told_the_demo_ones_were_used(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The truce held in Marrow Bay.\n", encoding="utf-8")
+    result = cli("ingest", str(folder), "--db", "mine.db")
+    assert result.code == 0
+    notes = [line for line in result.err.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1
+    assert "no actors.toml or events.toml" in notes[0]
+    assert "add empty ones to use none" in notes[0]
+    # Unchanged on the next run: nothing analysed, nothing to say.
+    assert "note: " not in cli("ingest", str(folder), "--db", "mine.db").err
+    # An empty events.toml opts out of the demo catalogue; the gazetteer is still the demo's.
+    (folder / "events.toml").write_text("", encoding="utf-8")
+    (folder / "b.txt").write_text("A second post.\n", encoding="utf-8")
+    again = cli("ingest", str(folder), "--db", "mine.db").err
+    assert "has no actors.toml, so" in again
+    assert "events.toml" not in again
+    assert cli("events", "--db", "mine.db").out.startswith("no events")
+    # The seeds themselves, and files given their own sidecars, get no note.
+    assert "note: " not in cli("ingest", str(SEEDS), "--db", "seeds.db").err
+    (folder / "actors.toml").write_text("", encoding="utf-8")
+    (folder / "c.txt").write_text("A third post.\n", encoding="utf-8")
+    assert "note: " not in cli("ingest", str(folder), "--db", "mine.db").err
+
+
 def test_plain_ingest_refreshes_what_the_database_was_built_from(cli, tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -84,6 +84,8 @@ class ProgressPrinter:
 def print_summary(report: IngestReport, db_name: str) -> None:
     for name, warning in report.warnings:
         print(f"warning: {one_line(name)}: {one_line(warning)}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {one_line(note)}", file=sys.stderr)
     for refusal in report.refused:
         print(f"refused: {one_line(refusal.file)}: {one_line(refusal.reason)}", file=sys.stderr)
     print(

@@ -37,6 +37,8 @@ class Sidecars:
     sources: SourcesSidecar
     gazetteer: Gazetteer
     catalogue: Catalogue
+    # Sidecar names taken from the bundled seeds for a folder that is not the seeds.
+    bundled: tuple[str, ...] = ()
 
 
 @dataclass
@@ -47,6 +49,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -130,10 +133,30 @@ def resolve_sidecars(root: Path, options: IngestOptions, seeds_dir: Path) -> Sid
     sources = load_sources(sources_path) if sources_path.is_file() else EMPTY_SOURCES
     gazetteer_path = _pick(options.actors_file, root / ACTORS_NAME, seeds_dir / ACTORS_NAME)
     catalogue_path = _pick(options.events_file, root / EVENTS_NAME, seeds_dir / EVENTS_NAME)
+    in_seeds = root.resolve() == seeds_dir.resolve()
+    bundled = tuple(
+        name
+        for name, given, path in (
+            (ACTORS_NAME, options.actors_file, gazetteer_path),
+            (EVENTS_NAME, options.events_file, catalogue_path),
+        )
+        if given is None and not in_seeds and path == seeds_dir / name
+    )
     return Sidecars(
         sources=sources,
         gazetteer=load_gazetteer(gazetteer_path) if gazetteer_path else _empty_gazetteer(),
         catalogue=load_catalogue(catalogue_path) if catalogue_path else _empty_catalogue(),
+        bundled=bundled,
+    )
+
+
+def bundled_note(root: str, bundled: tuple[str, ...]) -> str:
+    """Says that a user's folder was analysed with the demo corpus's gazetteer or catalogue."""
+    names = " or ".join(bundled)
+    empty = "an empty one" if len(bundled) == 1 else "empty ones"
+    return (
+        f"{root} has no {names}, so the bundled demo corpus's were used (they may not fit "
+        f"your texts); add your own, pass --actors/--events FILE, or add {empty} to use none"
     )
 
 
@@ -340,6 +363,7 @@ class _Batch:
         self.open_since: float | None = None
         self.sources = 0
         self.pending: list[Progress] = []  # reported once committed
+        self.noted: set[str] = set()  # roots whose use of the bundled sidecars was reported
 
     def add(self, outcome: _Outcome) -> None:
         task = outcome.task
@@ -367,6 +391,10 @@ class _Batch:
             writer.bump_generation(self.conn)
         self.changed = True
         self.sources += 1
+        bundled = self.sidecars_by_root[task.root].bundled
+        if bundled and task.root not in self.noted:
+            self.noted.add(task.root)
+            self.report.notes.append(bundled_note(task.root, bundled))
         self.report.ingested.append(task.name)
         self.report.warnings.extend((task.name, w) for w in analysis.warnings)
         detail = f"{len(analysis.doc.paragraphs)} paragraphs"
