@@ -165,3 +165,28 @@ def test_a_corpus_naming_no_known_actor_points_to_the_unresolved_names(
     assert "is the database built" not in result.out  # it is
     assert "iraqtui actors --unresolved" in result.out
     assert "Karim Odell" in cli("actors", "--db", db, "--unresolved").out
+
+
+def test_contexts_stay_inside_the_name_s_paragraph(cli: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "mine"
+    corpus.mkdir()
+    (corpus / "siege.md").write_text(
+        "---\ntitle: The siege\ndate: 2011-05-14\n---\n\n"
+        "Port Aldane was quiet on Sunday. Sadr was not mentioned.\n\n"
+        "Troops left, and Karim Odell spoke.\n\nA later paragraph.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "mine.db")
+    assert cli("ingest", str(corpus), "--db", db, "-q").code == 0
+    found = {
+        c["surface"]: c for c in json.loads(cli("actors", "--db", db, "--unresolved", "--json").out)
+    }
+    aldane = found["Port Aldane"]["contexts"][0]
+    assert aldane["left"] == ""  # not the front matter above it
+    odell = found["Karim Odell"]["contexts"][0]
+    assert odell["left"] == "Troops left, and "
+    assert odell["right"].startswith(" spoke.") and "later" not in odell["right"]
+    sadr = json.loads(cli("actors", "Sadr", "--db", db, "--json").out)
+    (mention,) = sadr["mentions"]
+    assert mention["left"] == "Port Aldane was quiet on Sunday. "
+    assert "Karim" not in mention["right"]

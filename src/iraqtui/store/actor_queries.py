@@ -21,11 +21,14 @@ ACTOR_ACCEPT = 85.0
 
 _OUTLET = "coalesce(nullif(s.outlet, ''), s.file)"
 # Text either side of a span, from the display text (control characters already replaced).
+# Up to CONTEXT_CHARS either side of the name, never past its paragraph (`p`, joined by the
+# query; a heading or front matter above is not the name's context).
+_LO = f"max(coalesce(p.start, 0), x.start - {CONTEXT_CHARS})"
+_HI = f"coalesce(p.end, x.end + {CONTEXT_CHARS})"
 _CONTEXT = f"""
-    substr(s.display, max(1, x.start + 1 - {CONTEXT_CHARS}),
-           x.start - max(0, x.start - {CONTEXT_CHARS})) AS left,
+    substr(s.display, {_LO} + 1, x.start - {_LO}) AS left,
     substr(s.display, x.start + 1, x.end - x.start) AS shown,
-    substr(s.display, x.end + 1, {CONTEXT_CHARS}) AS right
+    substr(s.display, x.end + 1, min({CONTEXT_CHARS}, {_HI} - x.end)) AS right
 """
 
 
@@ -159,6 +162,7 @@ def actor_detail(conn: sqlite3.Connection, name: str, outlet: str | None = None)
         SELECT x.source, s.file, {_OUTLET} AS outlet, x.start, x.end, x.method, x.score,
                {_CONTEXT}
         FROM mentions x JOIN sources s ON s.id = x.source
+        LEFT JOIN paragraphs p ON p.id = x.paragraph
         WHERE x.actor = ? AND (? IS NULL OR s.outlet = ?)
         ORDER BY outlet, s.published IS NULL, s.published, s.file, x.start
         """,
@@ -201,6 +205,8 @@ def unresolved_candidates(
                    x.end, {_CONTEXT},
                    row_number() OVER (PARTITION BY lower(x.surface) ORDER BY s.file, x.start) AS rn
             FROM candidates x JOIN sources s ON s.id = x.source
+            LEFT JOIN sentences t ON t.id = x.sentence
+            LEFT JOIN paragraphs p ON p.id = t.paragraph
             WHERE lower(x.surface) IN ({marks})
         ) WHERE rn <= ?
         """,
