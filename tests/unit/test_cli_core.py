@@ -202,6 +202,37 @@ def test_plain_ingest_refreshes_what_the_database_was_built_from(cli, tmp_path: 
     assert "1 ingested, 1 unchanged" in result.out
 
 
+def test_plain_ingest_keeps_the_sidecars_each_folder_was_given(cli, tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "actors.toml").write_text(
+        '[[actor]]\nname = "Karim Odell"\ntype = "person"\naliases = ["Odell"]\n',
+        encoding="utf-8",
+    )
+    (lists / "events.toml").write_text("", encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Odell met Sadr in Port Aldane.\n", encoding="utf-8")
+    given = ("--actors", str(lists / "actors.toml"), "--events", str(lists / "events.toml"))
+    assert cli("ingest", str(folder), *given, "--db", "mine.db").code == 0
+
+    def actors() -> set[str]:
+        return {a["name"] for a in json.loads(cli("actors", "--db", "mine.db", "--json").out)}
+
+    assert actors() == {"Karim Odell"}
+    (folder / "b.txt").write_text("Odell spoke again.\n", encoding="utf-8")
+    result = cli("ingest", "--db", "mine.db")
+    assert "1 ingested, 1 unchanged" in result.out  # a.txt is not re-analysed
+    assert "note: " not in result.err  # nor read with the bundled lists
+    assert actors() == {"Karim Odell"}
+    # Given again without the options, the folder is read with the sidecars beside it (none:
+    # the bundled ones, and the note says so), and that is what the next refresh keeps.
+    again = cli("ingest", str(folder), "--db", "mine.db")
+    assert "2 ingested" in again.out and "note: " in again.err
+    assert "Muqtada al-Sadr" in actors()
+    assert "0 ingested, 2 unchanged" in cli("ingest", "--db", "mine.db").out
+
+
 def test_export_json_follows_the_contract(cli, tmp_path: Path) -> None:
     result = cli("export", "--format", "json", "--out", "corpus.json")
     assert result.code == 0

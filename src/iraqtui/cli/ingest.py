@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from iraqtui.cli.common import settings
-from iraqtui.ingest.pipeline import IngestOptions, IngestReport, Progress, ingest, known_paths
+from iraqtui.ingest.pipeline import IngestOptions, IngestReport, Progress, ingest
+from iraqtui.ingest.remembered import known_paths, known_sidecars
 from iraqtui.store.db import open_db, require_writable
 from iraqtui.textsafe import one_line
 
@@ -37,8 +38,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         paths: list[Path] = list(args.paths) or known_paths(db.conn) or [config.seeds_dir]
         options = IngestOptions(args.rebuild, args.actors, args.events)
+        # A plain refresh reads each folder with the sidecars it was given last time.
+        remembered = known_sidecars(db.conn) if not args.paths else None
         reporter = ProgressPrinter(quiet=args.quiet)
-        report = ingest(db.conn, paths, config.seeds_dir, options, reporter)
+        report = ingest(db.conn, paths, config.seeds_dir, options, reporter, remembered)
         reporter.close()
     finally:
         db.conn.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from iraqtui.ingest.gazetteer import ACTORS_NAME, Gazetteer, load_gazetteer
 from iraqtui.ingest.metadata import infer_meta
 from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
 from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover, read_bytes
+from iraqtui.ingest.remembered import GivenSidecars, remember, root_of
 from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
 from iraqtui.ingest.sidecar_quotes import apply_quoted_rules
@@ -110,6 +110,20 @@ def analyse(
         event_passages=tuple(passages),
         warnings=tuple(warnings),
     )
+
+
+def _given_sidecars(
+    paths: list[Path], options: IngestOptions, remembered: dict[Path, GivenSidecars]
+) -> dict[Path, GivenSidecars]:
+    """The sidecar files each given path is ingested with: the options', else those it was
+    last ingested with."""
+    given = {}
+    for path in paths:
+        last = remembered.get(path.resolve(), GivenSidecars())
+        given[path] = GivenSidecars(
+            options.actors_file or last.actors, options.events_file or last.events
+        )
+    return given
 
 
 def analysis_key(sha256: str, name: str, sidecars: Sidecars) -> str:
@@ -277,8 +291,11 @@ def ingest(
     seeds_dir: Path,
     options: IngestOptions = IngestOptions(),
     progress: ProgressFn | None = None,
+    remembered: dict[Path, GivenSidecars] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the open database; unchanged files are skipped.
+    `remembered`: the `--actors`/`--events` files paths were last ingested with (from
+    `remembered.known_sidecars`), used for the paths `options` gives none for.
 
     Files are analysed in worker processes (pure stages, no database) and written here, by
     the only writer, in file order; several sources share a commit, each in its own
@@ -288,10 +305,16 @@ def ingest(
     report = IngestReport()
     files, refused = discover(paths)
     report.refused.extend(refused)
+    given = _given_sidecars(paths, options, remembered or {})
+    options_by_root = {
+        str(root_of(path)): replace(options, actors_file=g.actors, events_file=g.events)
+        for path, g in given.items()
+    }
     sidecars_by_root: dict[str, Sidecars] = {}
     for item in files:
         if str(item.root) not in sidecars_by_root:
-            sidecars_by_root[str(item.root)] = resolve_sidecars(item.root, options, seeds_dir)
+            own = options_by_root.get(str(item.root), options)
+            sidecars_by_root[str(item.root)] = resolve_sidecars(item.root, own, seeds_dir)
     names_by_root: dict[str, list[str]] = {}
     for item in files:
         names_by_root.setdefault(str(item.root), []).append(item.name)
@@ -328,7 +351,7 @@ def ingest(
         finally:
             batch.commit()
         if files:
-            remember_paths(conn, paths)
+            remember(conn, given)
         if batch.changed or options.rebuild or corpus_stale(conn):
             refresh_reuse(conn)
             current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
@@ -433,24 +456,3 @@ class _Batch:
         if self.progress:
             for step in pending:
                 self.progress(step)
-
-
-def remember_paths(conn: sqlite3.Connection, paths: list[Path]) -> None:
-    """Record the files and folders given to ingest, so a plain `iraqtui ingest` refreshes them."""
-    known = [str(p) for p in known_paths(conn, existing_only=False)]
-    for path in paths:
-        resolved = str(path.resolve())
-        if resolved not in known:
-            known.append(resolved)
-    with writer.transaction(conn):
-        writer.set_meta(conn, "ingested_paths", json.dumps(known))
-
-
-def known_paths(conn: sqlite3.Connection, *, existing_only: bool = True) -> list[Path]:
-    """The files and folders this database was built from."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'ingested_paths'").fetchone()
-    try:
-        paths = [Path(p) for p in json.loads(row[0])] if row else []
-    except (ValueError, TypeError):
-        paths = []
-    return [p for p in paths if p.exists()] if existing_only else paths
