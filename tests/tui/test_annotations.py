@@ -155,3 +155,32 @@ async def test_a_save_refused_by_sqlite_is_said_in_words(
     assert app.errors == [
         "saving: the database is read-only, so annotations and corrections cannot be saved"
     ]
+
+
+async def test_the_list_shows_the_words_and_says_which_no_longer_apply(app_db: Path) -> None:
+    with sqlite3.connect(app_db) as conn:
+        sid, file, start, end = conn.execute(
+            "SELECT t.id, s.file, t.start, t.end FROM sentences t JOIN sources s "
+            "ON s.id = t.source WHERE trim(t.text) = ?",
+            (SENTENCE,),
+        ).fetchone()
+    assert (
+        cli_main(["correct", "sentence", str(sid), "--voice", "quoted", "--db", str(app_db)]) == 0
+    )
+    with sqlite3.connect(app_db) as conn:  # as if the sentence's words had since changed
+        conn.execute(
+            "INSERT INTO annotations (target, kind, field, value, created, file, start, end) "
+            "VALUES (?, 'correction', 'voice', 'speech', '2026-01-01', ?, ?, ?)",
+            (f"sentence:{file}#{'0' * 16}", file, start, end),
+        )
+    app = make_app(app_db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        rows = app.screen.query_one(RowList).rows
+        assert len(rows) == 2
+        assert f"on “{SENTENCE}”" in rows[0].text and "not applied" not in rows[0].text
+        assert "correction voice: speech" in rows[1].text
+        assert rows[1].text.endswith("[not applied: its text is no longer found]")
+        assert app.errors == []

@@ -90,6 +90,33 @@ def test_correction_follows_its_words_when_the_file_changes(cli, tmp_path: Path)
     assert top["corrections"] == {"speaker": "Col. Abbas al-Tamimi"}
 
 
+def test_a_correction_whose_words_changed_is_kept_and_said_not_applied(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, corpus = build(cli, tmp_path)
+    qid = quote_id(cli, db, "the gunmen have heavier weapons", "004")
+    assert cli("correct", "quote", str(qid), "--speaker", "Someone", "--db", db).code == 0
+    assert "not applied" not in cli("correct", "list", "--db", db).out
+    path = corpus / "004_82396509a673133c.txt"
+    text = path.read_text("utf-8")
+    assert text.count("have heavier and") == 1
+    path.write_text(text.replace("have heavier and", "have much heavier and"), "utf-8")
+    result = cli("ingest", str(corpus), "--db", db)
+    assert result.code == 0
+    (warning,) = [w for w in result.err.splitlines() if "your correction" in w]
+    assert warning.startswith(
+        "warning: 004_82396509a673133c.txt: your correction (speaker = Someone)"
+    )
+    assert "kept, not applied" in warning
+    listed = cli("correct", "list", "--db", db).out
+    assert "speaker='Someone'  (not applied: its text is no longer found)" in listed
+    # Kept: the original words back, the correction applies again, and nothing is said.
+    path.write_text(text, "utf-8")
+    again = cli("ingest", str(corpus), "--db", db)
+    assert "your correction" not in again.err
+    assert "not applied" not in cli("correct", "list", "--db", db).out
+    hits = json.loads(cli("quotes", "the gunmen have heavier weapons", "--json", "--db", db).out)
+    assert hits["hits"][0]["corrections"] == {"speaker": "Someone"}
+
+
 def test_user_errors_are_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db, _ = build(cli, tmp_path)
     for args in (

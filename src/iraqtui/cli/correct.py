@@ -20,6 +20,7 @@ from iraqtui.store.annotations import (
     locate_quote,
     locate_sentence,
     set_correction,
+    unmatched,
 )
 from iraqtui.store.db import open_db
 from iraqtui.textsafe import one_line
@@ -59,9 +60,11 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(found)
             else:
+                lost = {u.target for u in unmatched(conn)}
                 for target, fields in found.items():
                     shown = ", ".join(f"{k}={one_line(v)!r}" for k, v in fields.items())
-                    print(f"{one_line(target)}  {shown}")
+                    note = "  (not applied: its text is no longer found)" if target in lost else ""
+                    print(f"{one_line(target)}  {shown}{note}")
                 print(f"{len(found)} corrected target{'s' if len(found) != 1 else ''}")
             return 0
         if args.id is None:

@@ -26,6 +26,7 @@ from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, 
 from iraqtui.ingest.sidecar_quotes import apply_quoted_rules
 from iraqtui.models import Document, SourceAnalysis
 from iraqtui.store import reuse_store, writer
+from iraqtui.store.annotations import describe_unmatched, unmatched
 from iraqtui.store.schema import PIPELINE_VERSION
 from iraqtui.textsafe import sanitize
 
@@ -360,6 +361,10 @@ def ingest(
                 writer.set_meta(conn, CORPUS_STALE, "0")
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    if report.ingested:
+        report.warnings.extend(
+            (item.file, describe_unmatched(item)) for item in unmatched(conn, report.ingested)
+        )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -157,3 +157,59 @@ def corrected_rows(conn: sqlite3.Connection, table: str) -> dict[int, dict[str, 
             if target in fixes:
                 out[row_id] = fixes[target]
     return out
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A user's annotation of a quote or sentence whose text is no longer found in its file
+    (the file was edited there, or ingest now cuts the span differently): kept, not applied."""
+
+    target: str
+    kind: str  # correction | tag | note
+    field: str | None
+    value: str
+    file: str
+    start: int | None
+
+
+def unmatched(conn: sqlite3.Connection, files: list[str] | None = None) -> list[Unmatched]:
+    """Annotations of quotes and sentences (of these files; all when None) that match no row
+    now. A file no longer in the database is left out: its annotations wait for it."""
+    rows = conn.execute(
+        "SELECT target, kind, field, value, file, start FROM annotations "
+        "WHERE target LIKE 'quote:%' OR target LIKE 'sentence:%' ORDER BY id"
+    ).fetchall()
+    if not rows:
+        return []
+    wanted = None if files is None else set(files)
+    by_file: dict[str, list[tuple[str, str, str | None, str, int | None]]] = defaultdict(list)
+    for target, kind, field, value, _file, start in rows:
+        file = str(target).split(":", 1)[1].rsplit("#", 1)[0]
+        if wanted is None or file in wanted:
+            by_file[file].append((str(target), str(kind), field, str(value), start))
+    found: list[Unmatched] = []
+    for file, notes in by_file.items():
+        ids = [int(r[0]) for r in conn.execute("SELECT id FROM sources WHERE file = ?", (file,))]
+        if not ids:
+            continue
+        current: set[str] = set()
+        for source in ids:
+            for table in ("quotes", "sentences"):
+                current.update(source_targets(conn, table, source).values())
+        found.extend(
+            Unmatched(target, kind, field, value, file, start)
+            for target, kind, field, value, start in notes
+            if target not in current
+        )
+    return found
+
+
+def describe_unmatched(item: Unmatched) -> str:
+    """One line for a user: what was annotated, where it was, and that it is kept."""
+    what = item.target.split(":", 1)[0]
+    at = f" at @{item.start}" if item.start is not None else ""
+    change = f" ({item.field} = {item.value})" if item.kind == "correction" else ""
+    return (
+        f"your {item.kind}{change} of the {what} that was{at} matches no {what} now (its text "
+        "changed): kept, not applied (`iraqtui correct list`)"
+    )

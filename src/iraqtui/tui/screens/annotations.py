@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
@@ -20,11 +21,32 @@ from iraqtui.tui.widgets.row_list import Row, RowList
 from iraqtui.tui.workers import app_of, fetch
 
 
-def load(conn: sqlite3.Connection) -> tuple[list[AnnotationRow], dict[str, int]]:
+@dataclass(frozen=True)
+class _Loaded:
+    rows: list[AnnotationRow]
+    files: dict[str, int]  # source id by file
+    lost: set[str]  # targets whose text is no longer found (kept, not applied)
+    spans: dict[int, str]  # annotation id -> the words it is on, where still found
+
+
+def load(conn: sqlite3.Connection) -> _Loaded:
+    from iraqtui.store.annotations import unmatched
     from iraqtui.store.app_queries import annotation_rows
 
     files = {str(f): int(i) for i, f in conn.execute("SELECT id, file FROM sources")}
-    return annotation_rows(conn), files
+    rows = annotation_rows(conn)
+    lost = {u.target for u in unmatched(conn)}
+    spans: dict[int, str] = {}
+    for a in rows:
+        if a.target in lost or a.file not in files or a.start is None or a.end is None:
+            continue
+        found = conn.execute(
+            "SELECT substr(display, ? + 1, ?) FROM sources WHERE id = ?",
+            (a.start, min(a.end - a.start, 200), files[a.file]),
+        ).fetchone()
+        if found and found[0]:
+            spans[a.id] = str(found[0])
+    return _Loaded(rows, files, lost, spans)
 
 
 def remove(conn: sqlite3.Connection, annotation_id: int) -> int:
@@ -34,10 +56,14 @@ def remove(conn: sqlite3.Connection, annotation_id: int) -> int:
     return annotation_id
 
 
-def annotation_row(a: AnnotationRow) -> Row:
+def annotation_row(a: AnnotationRow, span: str = "", lost: bool = False) -> Row:
     what = f"{a.kind} {a.field}" if a.field else a.kind
     where = a.target.split("#", 1)[0]
-    return Row.of(f"#{a.id} {what}: {one_line(a.value, 60)}  — {where} · {a.created[:10]}", a)
+    on = f" on “{one_line(span, 40)}”" if span else ""
+    state = "  [not applied: its text is no longer found]" if lost else ""
+    return Row.of(
+        f"#{a.id} {what}: {one_line(a.value, 60)}{on}  — {where} · {a.created[:10]}{state}", a
+    )
 
 
 class AnnotationsScreen(Guarded, Screen[None]):
@@ -68,9 +94,14 @@ class AnnotationsScreen(Guarded, Screen[None]):
     def reload(self) -> None:
         fetch(self, load, self._loaded, group="annotations", what="loading annotations")
 
-    def _loaded(self, loaded: tuple[list[AnnotationRow], dict[str, int]]) -> None:
-        rows, self.files = loaded
-        self.query_one(RowList).set_rows([annotation_row(a) for a in rows])
+    def _loaded(self, loaded: _Loaded) -> None:
+        self.files = loaded.files
+        self.query_one(RowList).set_rows(
+            [
+                annotation_row(a, loaded.spans.get(a.id, ""), a.target in loaded.lost)
+                for a in loaded.rows
+            ]
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
