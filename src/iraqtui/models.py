@@ -238,6 +238,7 @@ class SourceAnalysis:
     voices: tuple[SentenceVoice, ...] = ()
     event_passages: tuple[EventPassage, ...] = ()
     warnings: tuple[str, ...] = ()
+    corpus_rules_hit: tuple[int, ...] = ()  # indexes of the corpus-wide boilerplate rules
 
 
 # --- what queries return --------------------------------------------------------------------

@@ -38,7 +38,7 @@ from tests.reliability.hostile import (
 SEEDS = bundled_seeds_dir()
 # Every line ingest may print to stderr when it is not a terminal.
 STDERR_LINE = re.compile(
-    r"^(?:(?:ingested|skipped|refused) .+|warning: .+|refused: .+: .+|iraqtui: .+)$"
+    r"^(?:(?:ingested|skipped|refused) .+|warning: .+|note: .+|refused: .+: .+|iraqtui: .+)$"
 )
 GOOD = "Muqtada al-Sadr said the Mahdi Army would stay in Basra.\n"
 

@@ -136,6 +136,34 @@ def test_boilerplate_found_without_any_sidecar(tmp_path: Path) -> None:
     assert stray_title == "Robert Waldmann Speculates on Basra and Sadr City"
 
 
+def test_a_corpus_wide_boilerplate_rule_is_warned_about_once_and_only_if_it_never_matched(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A story.\n\nShare this post: x\n", encoding="utf-8")
+    for name in ("b.txt", "c.txt"):
+        (folder / name).write_text("Another story.\n", encoding="utf-8")
+    (folder / "sources.toml").write_text(
+        '[[boilerplate]]\npattern = "^Share this post:.*$"\nreason = "share bar"\n\n'
+        '[[boilerplate]]\ntext = "Subscribe now"\nreason = "promo"\n\n'
+        '[files."b.txt"]\nboilerplate = [{ text = "Read more", reason = "link" }]\n',
+        encoding="utf-8",
+    )
+    db = open_db(tmp_path / "mine.db")
+    report = ingest(db.conn, [folder], SEEDS)
+    said = [(name, warning) for name, warning in report.warnings if "matched" in warning]
+    assert said == [
+        ("b.txt", "boilerplate rule matched nothing: 'Read more'"),
+        (str(folder / "sources.toml"), "boilerplate rule matched no file: 'Subscribe now'"),
+    ]
+    # Only b.txt is analysed again: the rule may match the files skipped, so nothing is said.
+    (folder / "b.txt").write_text("Another story, edited.\n", encoding="utf-8")
+    again = ingest(db.conn, [folder], SEEDS)
+    assert [w for _n, w in again.warnings if "matched no file" in w] == []
+    db.conn.close()
+
+
 def test_reingest_skips_unchanged_and_replaces_changed(seeds_copy: Path, tmp_path: Path) -> None:
     db_path = tmp_path / "re.db"
     conn = build(seeds_copy, db_path)

@@ -66,17 +66,37 @@ def find_boilerplate(
     text: str, rules: tuple[BoilerplateRule, ...] = ()
 ) -> tuple[list[Span], list[str]]:
     """Boilerplate spans in `text`, and a warning for each sidecar rule that matched nothing."""
+    spans, warnings, _hits = boilerplate_with_hits(text, rules)
+    return spans, warnings
+
+
+def boilerplate_with_hits(
+    text: str,
+    rules: tuple[BoilerplateRule, ...] = (),
+    corpus_rules: tuple[BoilerplateRule, ...] = (),
+) -> tuple[list[Span], list[str], tuple[int, ...]]:
+    """Boilerplate spans in `text`; a warning for each of this file's own `rules` that matched
+    nothing; and which of the corpus-wide rules matched (by index). A corpus-wide rule that
+    misses one file is no news: it is worth a warning only if it misses every file."""
     spans: list[Span] = []
     warnings: list[str] = []
-    folded = _fold(text) if any(rule.text is not None for rule in rules) else text
-    for rule in rules:
-        found = list(_apply_rule(text, folded, rule))
-        if not found:
-            shown = rule.text if rule.text is not None else f"pattern {rule.pattern}"
-            warnings.append(f"boilerplate rule matched nothing: {shown!r}")
+    hits: list[int] = []
+    every = corpus_rules + rules
+    folded = _fold(text) if any(rule.text is not None for rule in every) else text
+    for index, rule in enumerate(every):
+        found = _apply_rule(text, folded, rule)
+        if index < len(corpus_rules):
+            if found:
+                hits.append(index)
+        elif not found:
+            warnings.append(f"boilerplate rule matched nothing: {describe_rule(rule)!r}")
         spans.extend(found)
     spans.extend(_heuristic_spans(text))
-    return _merge(spans), warnings
+    return _merge(spans), warnings, tuple(hits)
+
+
+def describe_rule(rule: BoilerplateRule) -> str:
+    return rule.text if rule.text is not None else f"pattern {rule.pattern}"
 
 
 def _apply_rule(text: str, folded: str, rule: BoilerplateRule) -> list[Span]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from iraqtui.errors import BadSidecar
 from iraqtui.ingest import actors, events, quotes, reuse, voice
-from iraqtui.ingest.boilerplate import find_boilerplate
+from iraqtui.ingest.boilerplate import boilerplate_with_hits, describe_rule
 from iraqtui.ingest.catalogue import EVENTS_NAME, Catalogue, load_catalogue
 from iraqtui.ingest.checks import sidecar_warnings
 from iraqtui.ingest.corpus_stage import CORPUS_STALE, corpus_stale, refresh_reuse
@@ -81,8 +81,10 @@ def analyse(
 ) -> SourceAnalysis:
     """Every pure stage for one file; no I/O, so it can run in any process."""
     text = decoded.text
-    rules = sidecars.sources.rules_for(name)
-    spans, warnings = find_boilerplate(text, rules)
+    own_rules = sidecars.sources.rules.get(name, ())
+    spans, warnings, rules_hit = boilerplate_with_hits(
+        text, own_rules, sidecars.sources.corpus_rules
+    )
     paragraphs, sentences = build(text, spans)
     doc = Document(name, text, sanitize(text), paragraphs, sentences, tuple(spans))
     meta = infer_meta(name, root_name, doc, sidecars.sources.meta_for(name))
@@ -110,6 +112,7 @@ def analyse(
         voices=tuple(voices),
         event_passages=tuple(passages),
         warnings=tuple(warnings),
+        corpus_rules_hit=rules_hit,
     )
 
 
@@ -361,12 +364,30 @@ def ingest(
                 writer.set_meta(conn, CORPUS_STALE, "0")
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    report.warnings.extend(_rules_missed(sidecars_by_root, names_by_root, batch))
     if report.ingested:
         report.warnings.extend(
             (item.file, describe_unmatched(item)) for item in unmatched(conn, report.ingested)
         )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _rules_missed(
+    sidecars_by_root: dict[str, Sidecars], names_by_root: dict[str, list[str]], batch: _Batch
+) -> list[tuple[str, str]]:
+    """A warning for each corpus-wide boilerplate rule that no file of its folder matched,
+    said when every file of the folder was analysed (as when the rule is new or changed)."""
+    missed = []
+    for root, hit in batch.rules_hit.items():
+        if batch.analysed.get(root, 0) < len(names_by_root.get(root, ())):
+            continue  # files skipped as unchanged may be the ones the rule matches
+        sources = sidecars_by_root[root].sources
+        for index, rule in enumerate(sources.corpus_rules):
+            if index not in hit:
+                name = str(sources.path) if sources.path else SOURCES_NAME
+                missed.append((name, f"boilerplate rule matched no file: {describe_rule(rule)!r}"))
+    return missed
 
 
 class _Batch:
@@ -392,6 +413,9 @@ class _Batch:
         self.sources = 0
         self.pending: list[Progress] = []  # reported once committed
         self.noted: set[str] = set()  # roots whose use of the bundled sidecars was reported
+        # Corpus-wide boilerplate rules that matched, by root of the files analysed.
+        self.rules_hit: dict[str, set[int]] = {}
+        self.analysed: dict[str, int] = {}  # files analysed and written, by root
 
     def add(self, outcome: _Outcome) -> None:
         task = outcome.task
@@ -419,6 +443,8 @@ class _Batch:
             writer.bump_generation(self.conn)
         self.changed = True
         self.sources += 1
+        self.rules_hit.setdefault(task.root, set()).update(analysis.corpus_rules_hit)
+        self.analysed[task.root] = self.analysed.get(task.root, 0) + 1
         bundled = self.sidecars_by_root[task.root].bundled
         if bundled and task.root not in self.noted:
             self.noted.add(task.root)
