@@ -97,6 +97,17 @@ def test_malformed_queries_fall_back_to_plain_words(cli, query: str) -> None:
         assert "hits" in result.out or "hit" in result.out
 
 
+def test_a_broken_query_falls_back_to_its_words_not_its_operators(cli) -> None:
+    broken = json.loads(cli("search", "Qumi OR OR Hakim", "--json").out)
+    assert broken["fell_back"]
+    assert 'searched for the words "Qumi" OR "Hakim"' in broken["note"]
+    either = json.loads(cli("search", "Qumi OR Hakim", "--json").out)
+    assert {h["paragraph"] for h in broken["hits"]} == {h["paragraph"] for h in either["hits"]}
+    assert len(broken["hits"]) > len(json.loads(cli("search", "Qumi", "--json").out)["hits"])
+    dangling = json.loads(cli("search", "Qumi AND", "--json").out)
+    assert 'searched for the words "Qumi"' in dangling["note"] and dangling["hits"]
+
+
 @pytest.mark.parametrize("query", ["*", "   ", '""', "(((", "\x00"])
 def test_queries_with_nothing_to_search_end_in_one_line(cli, query: str) -> None:
     cli("stats")

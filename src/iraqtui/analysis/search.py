@@ -20,16 +20,25 @@ _PREFIX = re.compile(r"(?<![\w\"])(\w{5,})\*")
 MAX_QUERY_CHARS = 1000
 
 
+_OPERATORS = frozenset(["AND", "OR", "NOT", "NEAR"])
+
+
 def plain_terms(query: str) -> str:
-    """Each word as a quoted FTS5 phrase (hyphenated words stay together, `word*` a prefix)."""
+    """Each word as a quoted FTS5 phrase (hyphenated words stay together, `word*` a prefix).
+    Operators written in capitals are dropped, not searched for as words, unless there is
+    nothing else; if one was OR, any of the words will do ("wall OR OR truce" finds either)."""
     parts = []
+    operators = []
     for token in _WORD.findall(query):
         prefix = token.endswith("*")
         word = token.rstrip("*").strip("'’")
         if not word or not any(ch.isalnum() for ch in word):
             continue
-        parts.append(f'"{word}"*' if prefix else f'"{word}"')
-    return " ".join(parts)
+        phrase = f'"{word}"*' if prefix else f'"{word}"'
+        (operators if word in _OPERATORS and not prefix else parts).append(phrase)
+    if not parts:
+        return " ".join(operators)
+    return (" OR " if '"OR"' in operators else " ").join(parts)
 
 
 class _Fetch(Protocol):
