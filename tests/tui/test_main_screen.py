@@ -102,6 +102,21 @@ async def test_help_screen_lists_the_bindings_of_the_screen(seeds_db_path: Path)
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_puts_the_focused_pane_s_keys_first(seeds_db_path: Path) -> None:
+    app = make_app(seeds_db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "enter")  # open the first source: the reader has the focus
+        await settle(pilot)
+        assert type(app.focused).__name__ == "Reader"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        sections = [line for line in app.screen.text.splitlines() if line.startswith("— ")]
+        assert sections[:3] == ["— everywhere —", "— main screen —", "— reader —"]
+        assert "Move cursor left" not in app.screen.text  # a text box's editing keys
+
+
 async def test_palette_opens_and_finds_a_compare_action(seeds_db_path: Path) -> None:
     app = make_app(seeds_db_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -27,12 +27,18 @@ WHERE = {
 
 
 def binding_table(screen: Screen[object]) -> list[tuple[str, str, str, str]]:
-    """(where, keys, what, binding id) for the app, the screen and each kind of widget on it."""
+    """(where, keys, what, binding id) for the app, the screen and each kind of widget of ours
+    on it, the focused one first. Textual's own widgets (the text boxes' thirty editing keys)
+    are left out: they work as everywhere else and would bury the keys of this app."""
     nodes: list[DOMNode] = [screen.app, screen]
-    seen_types: set[type[DOMNode]] = set()
-    for widget in screen.walk_children(with_self=False):
-        if type(widget) not in seen_types and widget._bindings.key_to_bindings:
-            seen_types.add(type(widget))
+    seen_types: set[type[DOMNode]] = {type(screen.app), type(screen)}
+    focused = list(screen.focused.ancestors_with_self) if screen.focused else []
+    for widget in [*focused, *screen.walk_children(with_self=False)]:
+        kind = type(widget)
+        if kind in seen_types or kind.__module__.startswith("textual."):
+            continue
+        if widget._bindings.key_to_bindings:
+            seen_types.add(kind)
             nodes.append(widget)
     rows: list[tuple[str, str, str, str]] = []
     keymap = screen.app._keymap
