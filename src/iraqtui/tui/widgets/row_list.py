@@ -284,7 +284,10 @@ class RowList(Guarded, ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("row-list--cursor")
         segments = _segments(row, style, self.get_component_rich_style("row-list--mark"))
         x = int(self.scroll_offset.x)
-        return Strip(segments).crop_extend(x, x + width, style)
+        strip = Strip(segments)
+        if strip.cell_length > x + width > x + 1:  # cut on the right: say so
+            return Strip.join([strip.crop(x, x + width - 1), Strip([Segment("…", style)])])
+        return strip.crop_extend(x, x + width, style)
 
 
 def _segments(row: Row, style: Style, mark: Style) -> list[Segment]:

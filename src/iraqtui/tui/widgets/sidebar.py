@@ -38,6 +38,10 @@ def source_row(s: SourceSummary) -> Row:
     return Row.of(text, s)
 
 
+# Five columns for an actor's type: common abbreviations, not cut-off words ("perso", "gover").
+TYPE_SHORT = {"person": "pers", "militia": "mil", "government": "gov", "organisation": "org"}
+
+
 def actor_rows(actors: Sequence[ActorSummary]) -> list[Row]:
     def order(a: ActorSummary) -> tuple[int, int, str]:
         rank = TYPE_ORDER.index(a.type) if a.type in TYPE_ORDER else len(TYPE_ORDER)
@@ -45,7 +49,8 @@ def actor_rows(actors: Sequence[ActorSummary]) -> list[Row]:
 
     return [
         Row.of(
-            f"{a.type[:5]:<5} {one_line(a.name, 34)} {a.mentions}·{len(a.by_outlet)}",
+            f"{TYPE_SHORT.get(a.type, a.type[:5]):<5} {one_line(a.name, 34)} "
+            f"{a.mentions}·{len(a.by_outlet)}",
             a,
             dim=not a.mentions,
         )
