@@ -43,3 +43,13 @@ async def test_hundred_thousand_rows_scroll_and_select() -> None:
         assert app.selected == [99_997]
         await pilot.press("g", "j", "l")
         assert app.selected == [99_997, 1]
+
+
+async def test_a_row_cut_at_the_right_edge_ends_in_an_ellipsis() -> None:
+    app = ListApp([Row.of("short", 0), Row.of("a row much too long for this list " * 3, 1)])
+    async with app.run_test(size=(30, 5)) as pilot:
+        await pilot.pause()
+        short, long = text_of(app).splitlines()[:2]
+        assert short.rstrip() == "short"
+        assert long.endswith("…") and long.startswith("a row much too long")
+        assert len(long) <= 30
