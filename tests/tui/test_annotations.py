@@ -64,6 +64,8 @@ async def test_annotation_survives_a_rebuild(app_db: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "❝quoted❞ It’s unclear. ✎" in reader_text(app)
+        # The detail pane says so at once, not only once the cursor has moved.
+        assert "machine: own" in str(app.screen.query_one("#detail-body").render())
         assert app.errors == []
 
     with sqlite3.connect(app_db) as conn:

@@ -135,6 +135,7 @@ class Reader(Guarded, VerticalScroll, can_focus=True):
         self._fixes = Corrections.of(doc.annotations)
         for paragraph_id, view in self._views.items():
             view.update(self._paragraph(paragraph_id))
+        self._announce()  # the detail pane shows the sentence as now annotated
 
     def _set_cursor(self, index: int, *, center: bool = False) -> None:
         if not self._sentences:
