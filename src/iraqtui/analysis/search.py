@@ -27,8 +27,8 @@ def plain_terms(query: str) -> str:
     """Each word as a quoted FTS5 phrase (hyphenated words stay together, `word*` a prefix).
     Operators written in capitals are dropped, not searched for as words, unless there is
     nothing else; if one was OR, any of the words will do ("wall OR OR truce" finds either)."""
-    parts = []
-    operators = []
+    parts: list[str] = []
+    operators: list[str] = []
     for token in _WORD.findall(query):
         prefix = token.endswith("*")
         word = token.rstrip("*").strip("'’")
