@@ -33,10 +33,67 @@ def _at_least(value: float, floor: float) -> str:
     return f"MISSED by {floor / value:.1f}x" if value > 0 else "MISSED"
 
 
+def floor_rows(n: str, r: dict[str, Any]) -> list[Row]:
+    """The storage floor of a size (bench_floor.py), against anchors of the same run."""
+    if "floor_seconds" not in r:
+        return []
+    mb = r["megabytes"]
+    floor, bulk, anchor = r["floor_seconds"], r["floor_bulk_seconds"], r["floor_anchor_seconds"]
+    budget = 3 * anchor  # the goal: at least 1/3 of the anchor's MB/s
+    rows_written = sum(r.get("floor_rows", {}).values())
+    check = r.get("floor_check", {})
+    same = (
+        f"both databases identical to the pipeline's ({check.get('tables', 0)} tables "
+        + ("row by row" if check.get("rows_compared", True) else "by row counts")
+        + f", FTS integrity-check, {check.get('queries', 0)} FTS queries)"
+        if check.get("identical")
+        else "DIFFERS from the pipeline's: " + "; ".join(check.get("problems", []))[:200]
+    )
+    anchor_text = (
+        f"insert_all + enable_fts {mb / anchor:.1f} MB/s ({_s(anchor)}, median of "
+        f"{r['floor_anchor_runs']}, same run)"
+    )
+    return [
+        (
+            f"ingest {n}: storage floor: the pipeline's {rows_written:,} rows written again, "
+            f"no analysis (bench_floor.py; median of {r['floor_runs']})",
+            f"{mb / floor:.2f} MB/s ({_s(floor)}; {r['floor_cpu'] / mb:.2f} CPU s per MB)",
+            f"{anchor_text}: floor {floor / anchor:.1f}x its time, "
+            f"{r['floor_cpu'] / r['floor_anchor_cpu']:.1f}x its CPU",
+            "(info: no goal of its own)",
+            "info",
+        ),
+        (
+            "ingest " + n + ": storage floor alone against the ingest goal",
+            f"{mb / floor:.2f} MB/s = {(mb / floor) / (mb / budget):.0%} of the goal's MB/s; "
+            f"its time alone is {floor / budget:.1f}x the goal's whole budget; its CPU alone "
+            f"{r['floor_cpu'] / (3 * r['floor_anchor_cpu']):.1f}x the anchor's CPU x 3 "
+            "(one writer thread: a second core cannot share it)",
+            f"goal >= anchor / 3 = {mb / budget:.2f} MB/s: {_s(budget)} for this corpus "
+            f"(anchor CPU x 3 = {3 * r['floor_anchor_cpu']:.1f} CPU s)",
+            ">= 1/3 of anchor (the pipeline's goal)",
+            "info" if floor > budget else "info: under the budget",
+        ),
+        (
+            f"ingest {n}: storage floor as a bulk load (FTS triggers and secondary indexes "
+            f"absent, built at the end); {same}",
+            f"{mb / bulk:.2f} MB/s ({_s(bulk)}, of which building "
+            f"{_s(r['floor_bulk_build_s'])}; {r['floor_bulk_cpu'] / mb:.2f} CPU s per MB)",
+            f"plain floor {_s(floor)}: bulk saves {1 - bulk / floor:.0%}; "
+            f"{bulk / budget:.1f}x the goal's budget",
+            "(info)",
+            "info" if check.get("identical") else "error",
+        ),
+    ]
+
+
 def ingest_rows(ingest: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     for size, r in sorted(ingest.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
         n = f"{int(size):,}"
+        if "seconds" not in r:  # only the storage floor was run at this size
+            rows += floor_rows(n, r)
+            continue
         mbps = r["megabytes"] / r["seconds"]
         anchor = r["megabytes"] / r["anchor_seconds"]
         rows.append(
@@ -107,6 +164,7 @@ def ingest_rows(ingest: dict[str, Any]) -> list[Row]:
                 _under(r["reingest_seconds"], 0.05 * r["seconds"], " s"),
             )
         )
+        rows += floor_rows(n, r)
     return rows
 
 
@@ -436,6 +494,32 @@ def _details(kept: dict[str, Any]) -> str:
             f"| everything else (discover, sidecars, pickling, commits) | {rest:.2f} | "
             f"{rest / mb:.2f} | {rest / total:.0%} |"
         )
+    for size, r in sorted(
+        kept.get("ingest", {}).get("sizes", {}).items(), key=lambda kv: int(kv[0])
+    ):
+        spent = r.get("floor_parts")
+        if not spent:
+            continue
+        mb, total = r["megabytes"], r["floor_seconds"]
+        rows = r.get("floor_rows", {})
+        parts.append(
+            f"\n### Where the storage floor's time goes ({int(size):,} paragraphs, {mb:.1f} MB; "
+            f"plain load, wall s, median of {r['floor_runs']})\n\n"
+            "Each table's figure is its INSERTs, with the index and FTS-trigger work they "
+            "cause; commits are the WAL writes.\n\n"
+            "| written | rows | s | s per MB | share |\n|---|---|---|---|---|"
+        )
+        for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+            named = [w for w in name.replace(",", " ").split() if w in rows]
+            count = f"{sum(rows[w] for w in named):,}" if named else ""
+            parts.append(
+                f"| {name} | {count} | {seconds:.2f} | {seconds / mb:.3f} | {seconds / total:.0%} |"
+            )
+        rest = total - sum(spent.values())
+        parts.append(
+            f"| everything else (savepoints, statements between) | | {rest:.2f} | "
+            f"{rest / mb:.3f} | {rest / total:.0%} |"
+        )
     search = kept.get("search", {})
     if "queries" in search:
         parts.append(
@@ -470,11 +554,24 @@ def section(kept: dict[str, Any], mode: str, rows: list[Row]) -> str:
     m = kept["machine"]
     refs = []
     for name in ("ingest", "search", "quotes", "app"):
-        if name in kept:
+        if name in kept and "reference_loop" in kept[name]:
             before, after = kept[name]["reference_loop"]
             load = " -> ".join(kept[name].get("loadavg", []))
             refs.append(f"{name} {before * 1000:.0f}/{after * 1000:.0f} ms (load {load})")
-    when = sorted({kept[n]["when"] for n in ("ingest", "search", "quotes", "app") if n in kept})
+    when = sorted(
+        {
+            kept[n]["when"]
+            for n in ("ingest", "search", "quotes", "app")
+            if "when" in kept.get(n, {})
+        }
+    )
+    for size, r in sorted(kept.get("ingest", {}).get("sizes", {}).items()):
+        if "floor_reference_loop" in r:  # the storage floor run apart (run.py --only floor)
+            before, after = r["floor_reference_loop"]
+            refs.append(
+                f"storage floor {int(size):,} {before * 1000:.0f}/{after * 1000:.0f} ms "
+                f"(load {r.get('floor_loadavg', '?')}, {r.get('floor_when', '')})"
+            )
     return "\n".join(
         [
             f"## {'Quick' if mode == 'quick' else 'Full'} run: `{COMMANDS[mode]}`",

@@ -3,6 +3,7 @@
     python bench/run.py --quick          # 10k-paragraph ingest, search at 100k: < 3 minutes
     python bench/run.py                  # ingest at 100k and 1M, search at 1M (an hour or more)
     python bench/run.py --only search    # one section; others are kept from the last run
+    python bench/run.py --only floor --sizes 1000000   # storage floor beside anchors only
 
 Sections: ingest, search, quotes, app. Results of each section are kept in
 bench/out/results-<mode>.json, so a long run can be done in parts; the table and
@@ -11,6 +12,14 @@ ingest sizes, `--keep-pipeline` reuses the last full-pipeline run of a size (its
 and timings, bench/out/ingest-<size>-pipeline.json) and anchors run beside it
 (bench/out/anchor-<size>.jsonl), `--runs` sets anchor and re-ingest runs, `--search-db`
 searches a given database (e.g. one from bench/searchdb.py).
+
+The ingest section also measures the storage floor (bench/bench_floor.py: the rows of the
+pipeline's database written again, no analysis; and the same as a bulk load that builds the
+indexes and FTS at the end), beside anchors of the same run, and checks both databases hold
+the pipeline's rows. `--only floor` does just that for each size, from the kept
+bench/out/pipeline-<size>.db (no pipeline run), into the kept ingest results; `--floor-runs`
+sets how many of each, `--no-floor` leaves it out, `--floor-counts-only` checks row counts
+(and the FTS) instead of every row (minutes saved at 1M).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_gen  # noqa: E402
 import report  # noqa: E402
 import searchdb  # noqa: E402
+from bench_floor import run_check, run_write  # noqa: E402
 from bench_ingest import run_anchor, run_pipeline, run_profile  # noqa: E402
 from measure import (  # noqa: E402
     OUT,
@@ -38,16 +48,20 @@ from measure import (  # noqa: E402
     machine,
     median,
     reference_loop,
+    remove_db,
     run_child,
 )
 
 SECTIONS = ("ingest", "search", "quotes", "app")
+# Run only when named in --only: results go into the kept ingest section's sizes.
+EXTRA_SECTIONS = ("floor",)
 MODES = {
     "quick": {
         "ingest_sizes": [10_000],
         "anchor_runs": 5,
         "pipeline_runs": 1,
         "reingest_runs": 5,
+        "floor_runs": 3,
         "profile_size": 10_000,
         "search_size": 100_000,
         "search_runs": 5,
@@ -59,6 +73,7 @@ MODES = {
         "anchor_runs": 5,
         "pipeline_runs": 1,
         "reingest_runs": 5,
+        "floor_runs": 2,
         "profile_size": 10_000,
         "search_size": 1_000_000,
         "search_runs": 7,
@@ -156,7 +171,10 @@ def section_ingest(mode: dict[str, Any]) -> dict[str, Any]:
         if mode["keep_pipeline"] and side.exists():
             anchors = [json.loads(line) for line in side.read_text().splitlines() if line]
             print(f"  anchor {label(size)}: {len(anchors)} runs kept from {side.name}")
-        for _ in range(max(0, mode["anchor_runs"] - len(anchors))):
+        wanted = max(0, mode["anchor_runs"] - len(anchors))
+        fresh, floor = measure_floor(size, folder, mode, wanted if mode["floor"] else 0)
+        anchors += fresh[:wanted]
+        for _ in range(wanted - len(fresh)):
             result, _child = run_anchor(folder, OUT / "anchor.db")
             anchors.append(result)
             print(f"  anchor {label(size)}: {result['seconds']:.1f} s", flush=True)
@@ -181,10 +199,97 @@ def section_ingest(mode: dict[str, Any]) -> dict[str, Any]:
             "reingest_runs": len(reruns),
             "db": str(db),
             "loadavg": loadavg(),
+            **floor,
         }
     if mode["profile"]:
         results["profile"] = run_profile(corpus_for(mode["profile_size"]))
         print("  stage profile done", flush=True)
+    return results
+
+
+def measure_floor(
+    size: int, folder: Path, mode: dict[str, Any], anchor_runs: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The storage floor of a size, plain and bulk, in rounds with an anchor run each (at
+    least `anchor_runs` rounds), then the check that both hold the pipeline's rows; returns
+    the anchors run and the `floor_*` figures (none if `mode["floor"]` is off)."""
+    runs = mode["floor_runs"] if mode["floor"] else 0
+    source = pipeline_db(size)
+    if runs and not source.exists():
+        raise SystemExit(
+            f"{source}: no pipeline database for the storage floor at {label(size)}; "
+            f"run the ingest section at this size first (python bench/run.py --sizes {size})"
+        )
+    anchors: list[dict[str, Any]] = []
+    floors: dict[str, list[dict[str, Any]]] = {"plain": [], "bulk": []}
+    peak = 0.0
+    dbs = {"plain": OUT / f"floor-{label(size)}.db", "bulk": OUT / f"floor-bulk-{label(size)}.db"}
+    for i in range(max(runs, anchor_runs)):
+        result, _child = run_anchor(folder, OUT / "anchor.db")
+        anchors.append(result)
+        line = f"  anchor {label(size)}: {result['seconds']:.1f} s"
+        if i < runs:
+            for kind in ("plain", "bulk"):
+                got, child = run_write(source, dbs[kind], bulk=kind == "bulk")
+                floors[kind].append(got)
+                peak = max(peak, child.peak_tree_mb)
+                line += f"; floor {kind} {got['seconds']:.1f} s"
+        print(line, flush=True)
+    if not runs:
+        return anchors, {}
+    checked = run_check(source, list(dbs.values()), rows=not mode.get("floor_counts_only"))
+    for path in dbs.values():
+        remove_db(path)
+    problems = [f"{Path(p).name}: {d}" for p, ds in checked["databases"].items() for d in ds]
+    print(
+        f"  floor {label(size)}: check in {checked['seconds']:.0f} s, "
+        + ("identical" if checked["identical"] else "; ".join(problems)[:400]),
+        flush=True,
+    )
+    plain, bulk = floors["plain"], floors["bulk"]
+    return anchors, {
+        "floor_seconds": median([f["seconds"] for f in plain]),
+        "floor_cpu": median([f["cpu_s"] for f in plain]),
+        "floor_sources_s": median([f["sources_s"] for f in plain]),
+        "floor_corpus_s": median([f["corpus_s"] for f in plain]),
+        "floor_runs": len(plain),
+        "floor_rows": plain[-1]["rows"],
+        "floor_parts": {
+            k: median([f["parts"].get(k, 0.0) for f in plain]) for k in plain[-1]["parts"]
+        },
+        "floor_commits": plain[-1]["commits"],
+        "floor_bulk_seconds": median([f["seconds"] for f in bulk]),
+        "floor_bulk_cpu": median([f["cpu_s"] for f in bulk]),
+        "floor_bulk_build_s": median([f["build_s"] for f in bulk]),
+        "floor_peak_mb": peak,
+        "floor_anchor_seconds": median([a["seconds"] for a in anchors]),
+        "floor_anchor_cpu": median([a["cpu_s"] for a in anchors]),
+        "floor_anchor_runs": len(anchors),
+        "floor_check": {
+            "identical": checked["identical"],
+            "tables": checked["tables"],
+            "queries": checked["queries"],
+            "problems": problems,
+            "rows_compared": checked["rows_compared"],
+        },
+        "floor_source": str(source),
+        "floor_loadavg": loadavg(),
+        "floor_when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
+
+
+def section_floor(mode: dict[str, Any]) -> dict[str, Any]:
+    """The storage floor alone, beside its own anchors (for a size whose pipeline run is
+    kept); merged into the kept ingest section's sizes."""
+    results: dict[str, Any] = {"sizes": {}}
+    for size in mode["ingest_sizes"]:
+        folder = corpus_for(size)
+        _anchors, floor = measure_floor(size, folder, {**mode, "floor": True}, mode["anchor_runs"])
+        results["sizes"][str(size)] = {
+            "megabytes": corpus_bytes(folder) / 1e6,
+            "files": sum(1 for _ in folder.rglob("*.txt")),
+            **floor,
+        }
     return results
 
 
@@ -251,7 +356,9 @@ def section_app(mode: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes")
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument(
+        "--only", nargs="+", choices=SECTIONS + EXTRA_SECTIONS, help="run only these sections"
+    )
     parser.add_argument("--report", action="store_true", help="run nothing: table from kept")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--sizes", type=int, nargs="+", help="ingest sizes (paragraphs)")
@@ -263,6 +370,13 @@ def main() -> int:
         help="reuse the last full-pipeline run of each size (its database and timings)",
     )
     parser.add_argument("--runs", type=int, help="anchor and re-ingest runs (default 5)")
+    parser.add_argument("--floor-runs", type=int, help="storage floor runs of each kind")
+    parser.add_argument("--no-floor", action="store_true", help="ingest without the floor")
+    parser.add_argument(
+        "--floor-counts-only",
+        action="store_true",
+        help="check the floor's databases by row counts (and FTS), not row by row",
+    )
     parser.add_argument("--search-db", type=Path, help="search this database")
     parser.add_argument("--search-runs", type=int, help="rounds of the search queries")
     args = parser.parse_args()
@@ -273,6 +387,10 @@ def main() -> int:
     # The stage profile is one more single-core ingest: in the full run, or asked for.
     mode["profile"] = (name == "full" or args.profile) and not args.no_profile
     mode["keep_pipeline"] = args.keep_pipeline
+    mode["floor"] = not args.no_floor
+    mode["floor_counts_only"] = args.floor_counts_only
+    if args.floor_runs is not None:
+        mode["floor_runs"] = args.floor_runs
     if args.search_db:
         mode["search_db"] = args.search_db
     if args.search_runs:
@@ -298,6 +416,13 @@ def main() -> int:
         # Re-read before writing: another part of a long run may have finished meanwhile.
         if kept_path.exists():
             kept = {**json.loads(kept_path.read_text()), "machine": kept["machine"]}
+        if section == "floor":  # into the kept ingest section, beside the pipeline's figures
+            ingest = kept.setdefault("ingest", {"sizes": {}})
+            for size, floor in result["sizes"].items():
+                floor["floor_reference_loop"] = result["reference_loop"]
+                ingest.setdefault("sizes", {}).setdefault(size, {}).update(floor)
+            kept_path.write_text(json.dumps(kept, indent=1))
+            continue
         previous = kept.get(section, {})
         if section == "ingest" and previous:  # sizes run apart are kept together
             result["sizes"] = {**previous.get("sizes", {}), **result["sizes"]}
