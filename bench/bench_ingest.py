@@ -130,7 +130,7 @@ def run_pipeline(
 
 STAGES = (
     ("iraqtui.ingest.pipeline", "decode", "decode + sha256"),
-    ("iraqtui.ingest.pipeline", "find_boilerplate", "boilerplate"),
+    ("iraqtui.ingest.pipeline", "boilerplate_with_hits", "boilerplate"),
     ("iraqtui.ingest.pipeline", "build", "paragraphs + sentences"),
     ("iraqtui.ingest.pipeline", "sanitize", "sanitize"),
     ("iraqtui.ingest.pipeline", "infer_meta", "metadata"),
