@@ -7,10 +7,12 @@ import bisect
 import re
 
 from iraqtui.ingest.attribution import (
+    LABEL_VERBS,
+    SPEECH_VERBS,
     Attribution,
     Context,
+    Ref,
     classify,
-    name_core,
     np_after,
     np_before,
     outlet_near,
@@ -83,7 +85,9 @@ def extract_quotes(doc: Document, mentions: list[Mention], gazetteer: Gazetteer)
         if not _in_boilerplate(doc, q.start, q.end)
     ]
     runs = find_passages(text, body, marked)
-    ctx = Context(text, resolver, list(mentions), 0)
+    quote_spans = [(q.open_at, (q.close_at or q.end) + 1) for q in marked]
+    sentences = [(s.start, s.end) for s in where.sentences]
+    ctx = Context(text, resolver, list(mentions), 0, quote_spans, sentences)
     out: list[Quote] = []
     passage_of: list[tuple[int, int, Quote]] = []
     for run in runs:
@@ -91,10 +95,10 @@ def extract_quotes(doc: Document, mentions: list[Mention], gazetteer: Gazetteer)
         out.append(quote)
         passage_of.append((run.start, run.end, quote))
     previous: tuple[int, Attribution] | None = None
-    quote_spans = [(q.open_at, (q.close_at or q.end) + 1) for q in marked]
     for q in marked:
         p_index = where.paragraph_index(q.open_at)
         ctx.window_start = body[max(0, p_index - 2)].start
+        ctx.paragraph_start = body[p_index].start
         if previous is not None and where.paragraph_index(previous[0]) not in (
             p_index,
             p_index - 1,
@@ -150,6 +154,8 @@ def _attribute(
     _, e_hi, _ = where.sentence_at(close)
     after = tag_after(text, close, e_hi) if q.close_at is not None and not q.nested else None
     kind = _kind(text, q, after is not None, s_lo)
+    if kind == "term" and _continues(text, q, where, s_lo, previous):
+        kind = "speech"
     attribution = Attribution(confidence=0.3, method="none")
     if q.nested:
         return kind, Attribution(confidence=0.5, method="nested")
@@ -159,7 +165,11 @@ def _attribute(
             attribution = _with_confidence(ctx.resolve(ref), 1.0, f"tag-after-{after[2]}")
     if attribution.speaker is None and attribution.outlet is None:
         before = tag_before(
-            text, max(s_lo, q.open_at - _VERB_REACH), q.open_at, labels=kind == "term"
+            text,
+            max(s_lo, q.open_at - _VERB_REACH),
+            q.open_at,
+            labels=True,
+            sentence_start=s_lo,
         )
         if before is not None:
             ref = classify(text, before[0], before[1], ctx.resolver)
@@ -170,8 +180,22 @@ def _attribute(
                     attribution = _replace_outlet(
                         attribution, outlet_near(text, obj[0], obj[1], [], ctx.resolver, obj[0])
                     )
+    if attribution.method == "none" and _reported(text, s_lo, q.open_at, ctx):
+        # "X welcomed the deal but said …", "X said that … it had agreed to “…”": the
+        # reporting verb's own subject is out of reach, the sentence's subject is not.
+        subject = ctx.sentence_subject(s_lo, q.open_at)
+        if subject is not None:
+            attribution = _with_confidence(subject, 1.0, "clause-subject")
+    if attribution.method == "none" and kind == "speech":
+        introduced = _introduced(text, q, where, ctx)
+        if introduced is not None:
+            attribution = introduced
     if attribution.method == "none" and kind == "speech":
         attribution = _inherit(text, q, where, ctx, previous, attribution)
+    if attribution.method == "none" and q.close_at is not None:
+        named = _named_after(text, e_hi, where, ctx)
+        if named is not None:
+            attribution = named
     if attribution.outlet is None and (kind == "speech" or attribution.speaker):
         attribution = _replace_outlet(
             attribution, outlet_near(text, s_lo, e_hi, quote_spans, ctx.resolver, q.open_at)
@@ -201,7 +225,7 @@ def _inherit(
                 announced = _with_confidence(ctx.resolve(ref), 0.8, "previous-sentence")
     if not (announced is not None and announced.speaker) and previous is None:
         return current
-    subject = _sentence_subject(text, where.sentence_at(q.open_at)[0], q.open_at, ctx)
+    subject = ctx.sentence_subject(where.sentence_at(q.open_at)[0], q.open_at)
     if subject is not None:
         return subject
     if announced is not None and announced.speaker:
@@ -217,26 +241,90 @@ def _inherit(
     )
 
 
-SUBJECT_WORDS = 8  # a person named this early in a sentence is taken as its subject
-_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|I|we|you)\b", re.IGNORECASE)
+_REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|{LABEL_VERBS})\b")
+_TO = re.compile(r"\bto\s+$")
 
 
-def _sentence_subject(text: str, lo: int, hi: int, ctx: Context) -> Attribution | None:
-    """The person a sentence opens with, before a quote at `hi`: named within its first
-    SUBJECT_WORDS words, with no pronoun before the name ("He told Maliki “…”" is not
-    Maliki's)."""
-    people = person_positions(text, lo, hi, ctx.mentions_near(lo, hi), ctx.resolver)
-    if not people:
+def _reported(text: str, lo: int, hi: int, ctx: Context) -> bool:
+    """Whether a reporting verb (not an infinitive, not inside quotes) precedes `hi` in its
+    sentence."""
+    for verb in _REPORTING.finditer(text, lo, hi):
+        if not ctx.quoted(verb.start(), verb.end()) and not _TO.search(
+            text, max(lo, verb.start() - 4), verb.start()
+        ):
+            return True
+    return False
+
+
+_OPENING_PRONOUN = {"he": "he", "his": "he", "she": "she", "her": "she", "they": "they"}
+
+
+def _introduced(text: str, q: MarkedSpan, where: _Doc, ctx: Context) -> Attribution | None:
+    """A quote opening a paragraph after one that ends in a colon is the speaker that
+    paragraph introduces ("Omar Haddad put it this way:", "… Her account was candid:")."""
+    p_index = where.paragraph_index(q.open_at)
+    here = where.body[p_index]
+    if p_index == 0 or text[here.start : q.open_at].strip(" \t>"):
         return None
-    start, _end, surface, actor = people[0]
-    before = text[lo:start]
-    if len(before.split()) >= SUBJECT_WORDS or _SUBJECT_PRONOUN.search(before):
+    intro = where.body[p_index - 1]
+    if not text[intro.start : intro.end].rstrip().endswith(":"):
         return None
-    if actor:
-        return Attribution(
-            actor, actor, ctx.resolver.media_affiliation(actor), 0.6, "sentence-subject"
-        )
-    return Attribution(name_core(surface), None, None, 0.5, "sentence-subject")
+    lo, hi, _ = where.sentence_at(max(intro.start, intro.end - 1))
+    lo = max(lo, intro.start)
+    found = ctx.sentence_subject(lo, hi)
+    if found is None:
+        head = text[lo:hi].split(maxsplit=1)
+        pronoun = _OPENING_PRONOUN.get(head[0].lower()) if head else None
+        if pronoun is None:
+            return None
+        keep = ctx.paragraph_start
+        ctx.paragraph_start = intro.start
+        found = ctx.resolve(Ref(pronoun, lo, lo + len(head[0]), "pronoun"))
+        ctx.paragraph_start = keep
+    if not found.speaker:
+        return None
+    return _with_confidence(found, 0.85, "introduced")
+
+
+# "Dabbagh said it to Gulf Wire.", "He has said so before": the next sentence names who said
+# the words just quoted.
+_SAID_IT = re.compile(
+    r"\s*((?:[\w’'.-]+\s+){1,6}?)(?:has\s+|had\s+)?(?:said|repeated|wrote|told\s+\w+)\s+"
+    r"(?:it|so|this)(?=[\s,.;:!?]|$)"
+)
+
+
+def _named_after(text: str, e_hi: int, where: _Doc, ctx: Context) -> Attribution | None:
+    """The speaker the sentence after a quote names as having said it."""
+    lo, hi, seq = where.sentence_at(e_hi + 1)
+    if seq is None or lo <= e_hi or where.paragraph_index(lo) != where.paragraph_index(e_hi):
+        return None
+    m = _SAID_IT.match(text, lo, hi)
+    if m is None:
+        return None
+    ref = classify(text, m.start(1), m.start(1) + len(m.group(1).rstrip()), ctx.resolver)
+    if ref is None or ref.kind not in ("name", "description", "pronoun"):
+        return None
+    found = ctx.resolve(ref)
+    if not found.speaker:
+        return None
+    return _with_confidence(found, 0.7, "named-after")
+
+
+def _continues(
+    text: str, q: MarkedSpan, where: _Doc, s_lo: int, previous: tuple[int, Attribution] | None
+) -> bool:
+    """A short quote that is a sentence of its own right after an attributed one in the same
+    paragraph ("“Today I let them go,” she said. “Tomorrow, who knows.”") is more speech."""
+    if previous is None or where.paragraph_index(previous[0]) != where.paragraph_index(q.open_at):
+        return False
+    inner = text[q.start : q.end].rstrip()
+    return (
+        not text[s_lo : q.open_at].strip()
+        and inner[:1].isupper()
+        and inner[-1:] in ".!?…"
+        and q.close_at is not None
+    )
 
 
 def _with_confidence(a: Attribution, factor: float, method: str) -> Attribution:

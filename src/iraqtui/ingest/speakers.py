@@ -165,22 +165,28 @@ def person_positions(
     text: str, lo: int, hi: int, mentions: list[Mention], resolver: Resolver
 ) -> list[tuple[int, int, str, str | None]]:
     """Where persons are named in [lo, hi): (start, end, surface, actor) from the actor
-    mentions, plus names after a title ("Col. Abbas al-Tamimi") that the mentions missed."""
+    mentions, plus names after a title ("Col. Abbas al-Tamimi") that the mentions missed.
+    A name inside a longer mention of something else ("Sadr" in "Sadr City") is no person."""
     out: list[tuple[int, int, str, str | None]] = []
+    others: list[tuple[int, int]] = []
     for m in mentions:
         actor = resolver.actors.get(m.actor)
         if lo <= m.start < hi and actor is not None and actor.type == "person":
             out.append((m.start, m.end, m.surface, actor.name))
+        elif m.start < hi and lo < m.end:
+            others.append((m.start, m.end))
     for titled in _TITLED_NAME.finditer(text, lo, hi):
         group = next(g for g in (1, 2, 3) if titled.group(g))
         s, e = titled.start(group), titled.end(group)
-        if any(a < e and s < b for a, b, _, _ in out):
+        if any(a < e and s < b for a, b, _, _ in out) or any(a < e and s < b for a, b in others):
             continue
         surface = titled.group(group)
         actor = resolver.actor(surface)
         out.append((s, e, surface, actor.name if actor and actor.type == "person" else None))
     for actor_name, (s, e) in _alias_scan(text, lo, hi, resolver):
-        if not any(a < e and s < b for a, b, _, _ in out):
+        if not any(a < e and s < b for a, b, _, _ in out) and not any(
+            a < e and s < b for a, b in others
+        ):
             out.append((s, e, text[s:e], actor_name))
     return sorted(out)
 
