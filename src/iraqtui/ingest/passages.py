@@ -1,10 +1,15 @@
 """Find runs of paragraphs a post pastes from elsewhere (web block quotes lose their markup).
 
-A run starts at a `>` line, after a paragraph that introduces it (ending in a colon, or ending
-without punctuation after a reporting verb: "… wrote in The New York Times"), at a news-style
-paragraph clipped with an ellipsis, or at a paragraph that is one unattributed quotation. It
-goes on while the paragraphs read like reporting and stops at the first one in the blogger's
-register (first or second person, contractions, questions, asides) or at the next introduction.
+A run starts at a `>` line, after a paragraph that introduces it (its own words, not a quotation
+it ends with, end in a colon, or without punctuation after a reporting verb: "… wrote in The
+New York Times"), at a news-style paragraph clipped with an ellipsis, or at a paragraph that is
+one unattributed quotation. Where it ends depends on what marks it. A `>` run ends with the
+last `>` paragraph, and a run that opens with a paragraph wholly in quotation marks ends with
+the quotations that follow one another from there. Any other run goes on while the paragraphs
+read like reporting and stops at the first one in the blogger's register (first or second
+person, contractions, questions, asides) or at the next introduction; in a text whose author
+never speaks in that register (straight news), nothing shows where such a run would end, so
+it is its first paragraph only.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ _REPORTING = re.compile(
     r"from|in (?:the|a|an) [A-Z]\w+)\b"
 )
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|\. \. \.)\s*[”\"]?\s*$")
+# An unpunctuated paragraph end with fewer words than this is a heading ("Reaction from
+# Washington"), a byline or a caption, not a sentence cut off where a paste begins.
+_OPEN_INTRO_WORDS = 8
 _UPDATE = re.compile(r"^\s*(?:Update|UPDATE|Via|Also|Here you go|Here’s|Here's)\b")
 
 
@@ -131,6 +139,9 @@ class _Scores:
             voiced = self._voiced[i] = has_own_voice(self.plains[i])
         return not voiced
 
+    def voiced(self, i: int) -> bool:
+        return not self.quiet(i)
+
     def own(self, i: int) -> int:
         if i not in self._own:
             self._own[i] = own_score(self.plains[i]) if not self.quiet(i) else 0
@@ -142,26 +153,25 @@ class _Scores:
         return self._news[i]
 
 
-def _is_intro(plain: str, index: int) -> tuple[str, float] | None:
+def _is_intro(raw: str, plain: str, index: int) -> tuple[str, float] | None:
+    """Whether a paragraph introduces a pasted passage, judged by its own words: one that ends
+    in a quotation (`told reporters: "…"`, `said the wall was "…"`) introduces nothing."""
     stripped = plain.rstrip()
+    if len(stripped) != len(raw.rstrip()):
+        return None  # the last characters were blanked: they are a quotation's
     if stripped.endswith(":"):
         return "after-colon", 0.8
     last = stripped[-1:] if stripped else ""
-    if index > 0 and last.isalnum() and _REPORTING.search(stripped[-200:]):
+    if (
+        index > 0
+        and last.isalnum()
+        # a sentence cut off where a paste begins, not a heading, byline or caption
+        and not stripped.lstrip().startswith("#")
+        and len(stripped.split()) >= _OPEN_INTRO_WORDS
+        and _REPORTING.search(stripped[-200:])
+    ):
         return "after-open-intro", 0.65
     return None
-
-
-def _quote_only(text: str, p: Paragraph, marked: list[MarkedSpan]) -> bool:
-    """The paragraph is a single quotation with nothing outside the marks."""
-    for q in marked:
-        if q.nested or not (p.start <= q.open_at <= p.start + 2):
-            continue
-        close = q.close_at if q.close_at is not None else q.end
-        rest = text[close + 1 : p.end] if close + 1 < p.end else ""
-        if q.paragraphs == 1 and not any(ch.isalnum() for ch in rest):
-            return True
-    return False
 
 
 def find_passages(text: str, body: list[Paragraph], marked: list[MarkedSpan]) -> list[PassageRun]:
@@ -169,18 +179,20 @@ def find_passages(text: str, body: list[Paragraph], marked: list[MarkedSpan]) ->
     blanker = _Blanker(marked)
     plains = [blanker.outside_quotes(text, p.start, p.end) for p in body]
     scores = _Scores(plains)
-    intros = [_is_intro(plain, i) for i, plain in enumerate(plains)]
+    intros = [
+        _is_intro(text[p.start : p.end], plain, i)
+        for i, (p, plain) in enumerate(zip(body, plains, strict=True))
+    ]
+    heads = _Heads(text, body, marked)
     runs: list[PassageRun] = []
     i = 0
     while i < len(body):
-        start = _start(text, body, i, scores, intros, marked)
+        start = _start(text, body, i, scores, intros, heads)
         if start is None:
             i += 1
             continue
         method, confidence = start
-        j = i
-        while j + 1 < len(body) and _continues(text, body, j + 1, scores, intros, marked):
-            j += 1
+        j = _run_end(text, body, i, method, scores, intros, heads)
         first = body[i]
         begin = first.start
         while begin < first.end and (text[begin] == ">" or text[begin].isspace()):
@@ -197,11 +209,11 @@ def _start(
     i: int,
     scores: _Scores,
     intros: list[tuple[str, float] | None],
-    marked: list[MarkedSpan],
+    heads: _Heads,
 ) -> tuple[str, float] | None:
-    para = text[body[i].start : body[i].end]
-    if para.lstrip().startswith(">"):
+    if _is_marked(text, body[i]):
         return "block-marker", 0.95
+    para = text[body[i].start : body[i].end]
     here, before = intros[i], intros[i - 1] if i > 0 else None
     if here is not None and here[0] == "after-colon" and i + 1 < len(body):
         return None  # an introduction is the blogger speaking, not the passage
@@ -212,9 +224,76 @@ def _start(
             return method, confidence
     if quiet and len(para) >= 120 and _ELLIPSIS_END.search(para) and scores.news(i) >= 1:
         return "clipped", 0.6
-    if quiet and _quote_only(text, body[i], marked):
+    if quiet and (q := heads.whole(i)) is not None and q.paragraphs == 1:
         return "bare-quotation", 0.55
     return None
+
+
+class _Heads:
+    """The quotation (if any) each body paragraph opens with, after any `>` markers."""
+
+    def __init__(self, text: str, body: list[Paragraph], marked: list[MarkedSpan]) -> None:
+        self.text = text
+        self.body = body
+        self.by_open = {q.open_at: q for q in marked if not q.nested}
+
+    def at(self, i: int) -> MarkedSpan | None:
+        p = self.body[i]
+        pos = p.start
+        while pos < p.end and (self.text[pos] == ">" or self.text[pos].isspace()):
+            pos += 1
+        return self.by_open.get(pos)
+
+    def whole(self, i: int) -> MarkedSpan | None:
+        """The quotation paragraph `i` opens with, when nothing of the paragraph lies outside
+        the marks but punctuation (it may run on over the next paragraphs)."""
+        q = self.at(i)
+        if q is None:
+            return None
+        if q.paragraphs > 1:
+            return q
+        p = self.body[i]
+        close = q.close_at if q.close_at is not None else q.end
+        rest = self.text[close + 1 : p.end]
+        return None if any(ch.isalnum() for ch in rest) else q
+
+
+def _run_end(
+    text: str,
+    body: list[Paragraph],
+    i: int,
+    method: str,
+    scores: _Scores,
+    intros: list[tuple[str, float] | None],
+    heads: _Heads,
+) -> int:
+    """The last paragraph of the run that starts at paragraph `i`."""
+    if method == "block-marker":
+        j = i
+        while j + 1 < len(body) and _is_marked(text, body[j + 1]):
+            j += 1
+        return j
+    if method.startswith("after") and (q := heads.whole(i)) is not None:
+        # the quotation marks show where the paste ends: quoted paragraphs, one after another
+        j = i + q.paragraphs - 1
+        while j + 1 < len(body) and (q := heads.at(j + 1)) is not None:
+            j += q.paragraphs
+        return min(j, len(body) - 1)
+    j = i
+    while j + 1 < len(body) and _continues(text, body, j + 1, scores, intros):
+        j += 1
+    # Straight news never speaks in the blogger's register, so nothing there shows where an
+    # unmarked paste would end: take its first paragraph only. The first paragraph of the text
+    # does not count (a headline's question is no aside of the author's).
+    if j > i and not any(
+        scores.voiced(k) for k in itertools.chain(range(1, i), range(j + 1, len(body)))
+    ):
+        return i
+    return j
+
+
+def _is_marked(text: str, p: Paragraph) -> bool:
+    return text[p.start : p.end].lstrip().startswith(">")
 
 
 def _continues(
@@ -223,10 +302,8 @@ def _continues(
     j: int,
     scores: _Scores,
     intros: list[tuple[str, float] | None],
-    marked: list[MarkedSpan],
 ) -> bool:
-    para = text[body[j].start : body[j].end]
-    if para.lstrip().startswith(">"):
+    if _is_marked(text, body[j]):
         return True
     # Neutral paragraphs (no cue either way) carry the run on: pasted news often has none.
     return intros[j] is None and scores.quiet(j)
