@@ -10,7 +10,6 @@ from iraqtui.ingest.attribution import (
     LABEL_VERBS,
     SPEECH_VERBS,
     Attribution,
-    Context,
     Ref,
     classify,
     np_after,
@@ -23,6 +22,7 @@ from iraqtui.ingest.attribution import (
 from iraqtui.ingest.gazetteer import Gazetteer
 from iraqtui.ingest.passages import PassageRun, find_passages
 from iraqtui.ingest.quote_marks import MarkedSpan, find_marked
+from iraqtui.ingest.speaker_context import Context
 from iraqtui.ingest.speakers import person_positions, resolver_for
 from iraqtui.models import Document, Mention, Paragraph, Quote
 
