@@ -20,7 +20,7 @@ from iraqtui.ingest.catalogue import EMPTY_CATALOGUE, Catalogue, load_catalogue
 from iraqtui.ingest.events import ASSIGN_AT, assign_events, score_of
 from iraqtui.ingest.pipeline import IngestOptions, ingest
 from iraqtui.ingest.segment import build
-from iraqtui.models import Document, Mention
+from iraqtui.models import Document, EventPassage, Mention
 from iraqtui.store.db import open_db
 
 SEEDS = bundled_seeds_dir()
@@ -146,34 +146,40 @@ def truce_catalogue(tmp_path: Path) -> Catalogue:
     return load_catalogue(catalogue_file)
 
 
+def _alone(text: str, catalogue: Catalogue) -> EventPassage | None:
+    """The passage of a one-sentence document, with Sadr and Soleimani found where named."""
+    doc = _doc(text)
+    (sentence,) = doc.sentences
+    mentions = [
+        Mention(sentence.seq, at, at + len(name), name, actor, "exact", 100.0)
+        for name, actor in (("Sadr", "Muqtada al-Sadr"), ("Soleimani", "Qasem Soleimani"))
+        if (at := text.find(name)) >= 0
+    ]
+    found = assign_events(doc, mentions, [], catalogue)
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
 def test_thresholds_words_terms_and_actors(tmp_path: Path) -> None:
     catalogue = truce_catalogue(tmp_path)
-    doc = _doc(
-        "The agreement was about the ports of the south.\n\n"
-        "Lawmakers signed an agreement with the cleric in the holy city.\n\n"
-        "The agreement pleased the cleric Sadr very much indeed.\n\n"
-        "The agreement pleased Sadr and Soleimani very much indeed.\n\n"
-        "Sadr and Soleimani met in the holy city at last."
-    )
-    seqs = [s.seq for s in doc.sentences]
-    mentions = [
-        Mention(seq, at, at + len(name), name, actor, "exact", 100.0)
-        for seq, s in zip(seqs, doc.sentences, strict=True)
-        for name, actor in (("Sadr", "Muqtada al-Sadr"), ("Soleimani", "Qasem Soleimani"))
-        if (at := doc.text.find(name, s.start, s.end)) >= 0
-    ]
-    passages = {p.sentence_seq: p for p in assign_events(doc, mentions, [], catalogue)}
-    assert seqs[0] not in passages  # one single-word term: 1.0 < ASSIGN_AT
+    # one single-word term: 1.0 < ASSIGN_AT
+    assert _alone("The agreement was about the ports of the south.", catalogue) is None
     # a multi-word term is enough, and the "agreement" inside it is not counted again
-    assert passages[seqs[1]].evidence == ("term:signed an agreement",)
-    assert passages[seqs[1]].score == score_of(1.5)
-    assert seqs[2] not in passages  # word + one actor: 1.0 + 0.4 < ASSIGN_AT
-    assert set(passages[seqs[3]].evidence) == {
+    signed = _alone("Lawmakers signed an agreement with the cleric in the holy city.", catalogue)
+    assert signed is not None
+    assert signed.evidence == ("term:signed an agreement",)
+    assert signed.score == score_of(1.5)
+    # word + one actor: 1.0 + 0.4 < ASSIGN_AT
+    assert _alone("The agreement pleased the cleric Sadr very much indeed.", catalogue) is None
+    both = _alone("The agreement pleased Sadr and Soleimani very much indeed.", catalogue)
+    assert both is not None
+    assert set(both.evidence) == {
         "term:agreement", "actor:Muqtada al-Sadr", "actor:Qasem Soleimani"
     }  # fmt: skip
-    assert passages[seqs[3]].score == score_of(1.8)
-    assert seqs[4] not in passages  # actors alone never assign
-    assert assign_events(doc, mentions, [], EMPTY_CATALOGUE) == []
+    assert both.score == score_of(1.8)
+    # actors alone never assign
+    assert _alone("Sadr and Soleimani met in the holy city at last.", catalogue) is None
+    assert assign_events(_doc("The agreement was signed."), [], [], EMPTY_CATALOGUE) == []
     assert ASSIGN_AT == 1.5
 
 

@@ -44,3 +44,50 @@ def test_a_sentence_opening_with_they_still_shares_its_event_backwards(tmp_path:
     assert found["The council's leaders met the cleric's envoys in Najaf."] == (
         "context:next sentence points back",
     )
+
+
+def _assigned_with(
+    tmp_path: Path, catalogue_text: str, text: str
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    catalogue_file = tmp_path / "events.toml"
+    catalogue_file.write_text(catalogue_text, encoding="utf-8")
+    paragraphs, sentences = build(text, [])
+    doc = Document("t.txt", text, text, paragraphs, sentences)
+    by_seq = {s.seq: doc.sentence_text(s) for s in doc.sentences}
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for p in assign_events(doc, [], [], load_catalogue(catalogue_file)):
+        found.setdefault(by_seq[p.sentence_seq], {})[p.event_key] = p.evidence
+    return found
+
+
+TWO_EVENTS = (
+    '[[event]]\nkey = "wall"\nlabel = "The wall"\ndate = "2008-04-15"\n'
+    'terms = ["wall", "barrier"]\n\n'
+    '[[event]]\nkey = "ceasefire"\nlabel = "The ceasefire"\ndate = "2008-03-30"\n'
+    'terms = ["ceasefire Sadr declared", "March 30"]\n'
+)
+
+
+def test_a_sentence_naming_another_event_borrows_nothing_from_the_next(
+    tmp_path: Path,
+) -> None:
+    found = _assigned_with(
+        tmp_path,
+        TWO_EVENTS,
+        "A spokesman told reporters that the barrier was an act of siege. He said the "
+        "movement remained committed to the ceasefire Sadr declared on March 30.\n",
+    )
+    assert list(found) == [
+        "He said the movement remained committed to the ceasefire Sadr declared on March 30."
+    ]
+
+
+def test_there_will_be_points_back_at_nothing(tmp_path: Path) -> None:
+    found = _assigned_with(
+        tmp_path,
+        '[[event]]\nkey = "talks"\nlabel = "No talks"\ndate = "2008-03-28"\n'
+        'terms = ["no negotiation"]\n',
+        "The spokesman said the operations would continue until the weapons were handed in. "
+        "There will be no negotiation with outlaws, he told reporters.\n",
+    )
+    assert list(found) == ["There will be no negotiation with outlaws, he told reporters."]

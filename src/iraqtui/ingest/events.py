@@ -2,26 +2,38 @@
 
 Evidence for sentence S and event E (weights are the constants below, chosen on the seeds):
   - terms: each of E's terms found in S, matched on Porter stems word by word, counts
-    TERM_WEIGHT (MULTIWORD_WEIGHT for a term of two or more words), divided by the number of
-    events that list the same term. Where matches overlap in S, the longest wins, so
-    "unilateral truce" (one event) silences the "truce" inside it (another event). A term
-    that opens with "not" or "no" is negated: the rest of it matches where one of NEGATORS
-    stands among the NEGATION_WINDOW words before it, so "not resist" finds "did not
-    resist", "didn't resist", "offered no resistance" and "Neither denounces or resists"
-    (and counts as a multi-word term), never a bare "resists".
+    TERM_WEIGHT (MULTIWORD_WEIGHT for a term written as two or more words: "cease-fire" is
+    one word, as "ceasefire" is), divided by the number of events that list the same term.
+    Where matches overlap in S, the longest wins, so "unilateral truce" (one event) silences
+    the "truce" inside it (another event). A term that opens with "not" or "no" is negated:
+    the rest of it matches where one of NEGATORS stands among the NEGATION_WINDOW words
+    before it, so "not resist" finds "did not resist", "didn't resist", "offered no
+    resistance" and "Neither denounces or resists" (and counts as a multi-word term), never
+    a bare "resists".
   - actors: each of E's actors the actor stage found in S adds ACTOR_WEIGHT, at most ACTOR_CAP.
   - phrases: the best rapidfuzz partial ratio between S and one of E's phrases, from
     PHRASE_FLOOR (adds 0) to 100 (adds PHRASE_WEIGHT). It is only looked for as high as could
     change whether S is assigned (`_phrase_cutoff`; a sentence not assigned shows no
     evidence), which lets `event_phrases` rule most pairs out without rapidfuzz.
 S is assigned to E when the total reaches ASSIGN_AT and at least TEXT_EVIDENCE_MIN of it is
-term or phrase evidence (actors alone never assign). Two passes then use the paragraph:
-  - topic: in a paragraph already holding a sentence assigned to E, a sentence whose own total
-    reaches TOPIC_AT (one single-word term) joins it.
+term or phrase evidence (actors alone never assign). A sentence that names E more weakly
+(one single-word term: TOPIC_AT) joins it where its surroundings are about E:
+  - topic:paragraph: its paragraph holds a sentence assigned to E (and S's own total reaches
+    TOPIC_AT, TEXT_EVIDENCE_MIN of it text).
+  - topic:title / topic:article: the article is about E, because its title names E (text
+    evidence reaching TOPIC_AT) or TOPIC_SENTENCES different sentences of it are assigned to
+    E; then S joins if its own text evidence reaches TOPIC_AT. The same sentence in an
+    article about something else stays out: there one word is weak evidence.
+  A sentence that only joins, and would join both an event the article is about and one it
+  is not, joins the article's ("The agreement is the second cease-fire" in an article about
+  the agreement, beside a sentence about the first cease-fire).
   - context: a sentence that opens by pointing back ("It", "They", "Those reports" ...) takes
     the events of the assigned sentence just before it in its paragraph, and a line ending in
     a colon takes the events of the sentence it introduces; both at CONTEXT_FACTOR of the
-    score. Context never chains.
+    score. A sentence that names an event itself keeps to it: it takes nothing from the
+    sentence after it ("... the barrier was 'an act of siege'. He said the movement remained
+    committed to the ceasefire ..."). "There is/will be" points at nothing. Context lends
+    only the events a sentence reaches ASSIGN_AT for by itself, and never chains.
 Sentences with fewer than MIN_CONTENT_WORDS non-stopwords ("We'll see.") are never assigned.
 The score is 1 - exp(-total / 2): 0.53 at ASSIGN_AT, 0.78 at 3.0, 0.92 at 5.0.
 """
@@ -66,6 +78,14 @@ POINTING_BACK = frozenset(
 )
 PRONOUNS = frozenset(["it", "they", "them", "this", "these", "those", "he", "him", "she", "such"])
 POINTING_WINDOW = 7
+# "There" followed by one of these is existential ("There will be no talks"), not a place.
+EXISTENTIAL = frozenset(
+    "is are was were be been will would could may might must should can has have had seems "
+    "seem seemed appears appear remains remain".split()
+)
+# An article with this many different sentences assigned to an event (a repeated sentence
+# counts once) is about it, as is one whose title names it: see `_article_topics`.
+TOPIC_SENTENCES = 2
 # Keeps a phrase cutoff strictly below the exact threshold, so float rounding in the sums
 # can never drop a ratio that would have assigned a sentence.
 _CUTOFF_SLACK = 1e-6
@@ -124,6 +144,7 @@ class _Evidence:
 def _compile(catalogue: Catalogue) -> _Compiled:
     owners: dict[tuple[bool, tuple[str, ...]], list[int]] = defaultdict(list)
     spelling: dict[tuple[bool, tuple[str, ...]], str] = {}
+    spaced: set[tuple[bool, tuple[str, ...]]] = set()  # written as two or more words
     for index, event in enumerate(catalogue.events):
         for term in event.terms:
             tokens = words(term)
@@ -132,9 +153,12 @@ def _compile(catalogue: Catalogue) -> _Compiled:
             if owner[1] and index not in owners[owner]:
                 owners[owner].append(index)
                 spelling.setdefault(owner, term)
+            if len(term.split()) > 1:
+                spaced.add(owner)
     first: dict[str, list[_Term]] = defaultdict(list)
     for (negated, key), events in owners.items():
-        base = MULTIWORD_WEIGHT if len(key) > 1 or negated else TERM_WEIGHT
+        # "cease-fire" is one word, as "ceasefire" is: only a space makes a term multi-word.
+        base = MULTIWORD_WEIGHT if (negated, key) in spaced else TERM_WEIGHT
         weight = base / len(events)
         first[key[0]].append(_Term(spelling[(negated, key)], key, weight, tuple(events), negated))
     phrase_events: dict[str, set[int]] = defaultdict(set)
@@ -265,13 +289,13 @@ def _evidence(
     return out, unsure
 
 
-def _phrase_cutoff(ev: _Evidence | None, at: float) -> float:
-    """The lowest phrase ratio that could lift `ev` to a total of `at` with enough text
-    evidence; a lower ratio cannot change whether the sentence is assigned, and a sentence
-    not assigned shows no evidence, so it need not be known."""
+def _phrase_cutoff(ev: _Evidence | None, at: float, text_at: float = TEXT_EVIDENCE_MIN) -> float:
+    """The lowest phrase ratio that could lift `ev` to a total of `at` with `text_at` of
+    text evidence; a lower ratio cannot change whether the sentence is assigned, and a
+    sentence not assigned shows no evidence, so it need not be known."""
     terms = ev.terms if ev is not None else 0.0
     actors = ev.actors if ev is not None else 0.0
-    shortfall = max(at - terms - actors, TEXT_EVIDENCE_MIN - terms)
+    shortfall = max(at - terms - actors, text_at - terms)
     needed = PHRASE_FLOOR + shortfall * (100.0 - PHRASE_FLOOR) / PHRASE_WEIGHT
     return max(PHRASE_FLOOR, needed - _CUTOFF_SLACK)
 
@@ -300,19 +324,30 @@ def score_of(total: float) -> float:
     return round(1.0 - math.exp(-total / 2.0), 3)
 
 
-def _points_back(sentence_words: tuple[str, ...]) -> bool:
-    """Opens with a pointing word, or has a pronoun among its first POINTING_WINDOW words."""
-    if not sentence_words:
+def _opens_pointing(sentence_words: tuple[str, ...]) -> bool:
+    """Opens with a word pointing back; "There is/will be ..." points at nothing."""
+    if not sentence_words or sentence_words[0] not in POINTING_BACK:
         return False
-    return sentence_words[0] in POINTING_BACK or any(
+    following = sentence_words[1] if len(sentence_words) > 1 else ""
+    return sentence_words[0] != "there" or following not in EXISTENTIAL
+
+
+def _points_back(sentence_words: tuple[str, ...]) -> bool:
+    """Opens pointing back, or has a pronoun among its first POINTING_WINDOW words."""
+    return _opens_pointing(sentence_words) or any(
         w in PRONOUNS for w in sentence_words[1:POINTING_WINDOW]
     )
 
 
 def assign_events(
-    doc: Document, mentions: list[Mention], voices: list[SentenceVoice], catalogue: Catalogue
+    doc: Document,
+    mentions: list[Mention],
+    voices: list[SentenceVoice],
+    catalogue: Catalogue,
+    title: str | None = None,
 ) -> list[EventPassage]:
-    """Zero or more events for each body sentence of `doc`, with score and evidence."""
+    """Zero or more events for each body sentence of `doc`, with score and evidence; `title`
+    (the source's title, given or inferred) helps say which events the article is about."""
     del voices  # whose words a sentence is does not change what it is about
     if not catalogue.events:
         return []
@@ -348,20 +383,39 @@ def assign_events(
     events_in_paragraph: dict[int, set[int]] = defaultdict(set)
     for seq, event in strict:
         events_in_paragraph[paragraph_of[seq]].add(event)
+    topics = _article_topics(compiled, tokens, strict, title)
     for s in substantive:
         here = events_in_paragraph[s.paragraph_seq]
-        for event in here.intersection(unsure[s.seq]):
-            # Joining an event of the paragraph takes less evidence: look again, lower.
-            lower = _phrase_cutoff(evidence[s.seq].get(event), TOPIC_AT)
-            if lower < unsure[s.seq][event]:
-                _add_phrase(phrases[s.seq], evidence[s.seq], event, lower)
-        for event, ev in evidence[s.seq].items():
-            if (s.seq, event) in assigned or event not in here:
+        ev_of, unsure_of = evidence[s.seq], unsure[s.seq]
+        # Joining an event of the paragraph or the article takes less evidence: look again,
+        # lower, for a phrase that could make the difference.
+        for event in here.union(topics).intersection(unsure_of):
+            at, text_at = (TOPIC_AT, TEXT_EVIDENCE_MIN) if event in here else (0.0, TOPIC_AT)
+            lower = _phrase_cutoff(ev_of.get(event), at, text_at)
+            if lower < unsure_of[event]:
+                _add_phrase(phrases[s.seq], ev_of, event, lower)
+        joined: dict[int, str] = {}
+        for event, ev in ev_of.items():
+            if (s.seq, event) in strict:
                 continue
-            if ev.total >= TOPIC_AT and ev.text >= TEXT_EVIDENCE_MIN:
-                items = ev.items(compiled.actor_names)
-                assigned[(s.seq, event)] = (ev.total, [*items, "topic:paragraph"])
-    _context(doc, substantive, tokens, strict, assigned)
+            if event in here and ev.total >= TOPIC_AT and ev.text >= TEXT_EVIDENCE_MIN:
+                joined[event] = "topic:paragraph"
+            elif event in topics and ev.text >= TOPIC_AT:
+                joined[event] = topics[event]
+        if any(e in topics for e in joined) and not any((s.seq, e) in strict for e in ev_of):
+            # A sentence that only joins, naming the article's event and another one, is
+            # about the article's: "The agreement is the second cease-fire ..." in an article
+            # about the agreement, beside a sentence about the first cease-fire.
+            joined = {e: why for e, why in joined.items() if e in topics}
+        for event, why in joined.items():
+            items = ev_of[event].items(compiled.actor_names)
+            assigned[(s.seq, event)] = (ev_of[event].total, [*items, why])
+    # A sentence naming an event itself is about what it names, whatever follows it.
+    names_one = {seq for seq, _event in assigned}
+    names_one.update(
+        s.seq for s in substantive if any(ev.text >= TOPIC_AT for ev in evidence[s.seq].values())
+    )
+    _context(doc, substantive, tokens, strict, names_one, assigned)
     by_seq = {s.seq: s for s in substantive}
     return [
         EventPassage(
@@ -376,16 +430,46 @@ def assign_events(
     ]
 
 
+def _article_topics(
+    compiled: _Compiled,
+    tokens: dict[int, tuple[str, ...]],
+    strict: dict[tuple[int, int], tuple[float, list[str]]],
+    title: str | None,
+) -> dict[int, str]:
+    """The events the article is about, each with the evidence item that says why: those its
+    title names, and those assigned to TOPIC_SENTENCES different sentences of it by their own
+    evidence (a sentence repeated, as a pasted quote often is, counts once)."""
+    assigned: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for seq, event in strict:
+        assigned[event].add(tokens[seq])
+    topics = {
+        event: f"topic:article ({len(named)} sentences assigned)"
+        for event, named in assigned.items()
+        if len(named) >= TOPIC_SENTENCES
+    }
+    if title:
+        facts = _facts(compiled, title)
+        if facts.phrases is not None:
+            found, unsure = _evidence(compiled, facts, facts.phrases, set())
+            for event, cutoff in unsure.items():
+                lower = _phrase_cutoff(found.get(event), 0.0, TOPIC_AT)
+                if lower < cutoff:
+                    _add_phrase(facts.phrases, found, event, lower)
+            topics.update((e, "topic:title") for e, ev in found.items() if ev.text >= TOPIC_AT)
+    return topics
+
+
 def _context(
     doc: Document,
     substantive: list[Sentence],
     tokens: dict[int, tuple[str, ...]],
     strict: dict[tuple[int, int], tuple[float, list[str]]],
+    names_one: set[int],
     assigned: dict[tuple[int, int], tuple[float, list[str]]],
 ) -> None:
-    """A sentence that points back shares the events of the one before it (and that one the
-    events of the sentence pointing back at it); a line ending in a colon takes the events of
-    the sentence it introduces."""
+    """A sentence that points back shares the events of the one before it (and that one, if
+    it names no event itself, the events of the sentence pointing back at it); a line ending
+    in a colon takes the events of the sentence it introduces."""
     strict_events: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for (seq, event), (total, _items) in strict.items():
         strict_events[seq].append((event, total))
@@ -397,13 +481,13 @@ def _context(
     for before, after in itertools.pairwise(substantive):
         if after.paragraph_seq == before.paragraph_seq and _points_back(tokens[after.seq]):
             # "They ..." carries on the subject of the sentence before it; the sentence before
-            # holds what "They" means, so it shares the events of "They ..." unless it has
-            # events of its own.
+            # holds what "They" means, so it shares the events of "They ..." unless it names
+            # an event of its own: "... told Gulf Wire that the barrier was 'an act of siege'.
+            # He said the movement remained committed to the ceasefire" is about the barrier.
             inherit(after.seq, before.seq, "previous sentence")
             # Only a sentence that opens by pointing back lends its events to the one before:
             # in "Meanwhile the Mahdi Army says it will fight", "it" is the Mahdi Army.
-            opens = bool(tokens[after.seq]) and tokens[after.seq][0] in POINTING_BACK
-            if opens and before.seq not in strict_events:
+            if _opens_pointing(tokens[after.seq]) and before.seq not in names_one:
                 inherit(before.seq, after.seq, "next sentence points back")
         if doc.sentence_text(before).rstrip().endswith(":") and before.seq not in strict_events:
             inherit(before.seq, after.seq, "introduces next")

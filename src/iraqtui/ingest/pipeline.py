@@ -95,7 +95,7 @@ def analyse(
         doc, found_quotes, voices, sidecars.sources.quoted_for(name)
     )
     warnings.extend(notes)
-    passages = events.assign_events(doc, mentions, voices, sidecars.catalogue)
+    passages = events.assign_events(doc, mentions, voices, sidecars.catalogue, meta.title)
     if decoded.warning:
         warnings.insert(0, decoded.warning)
     return SourceAnalysis(

@@ -9,7 +9,7 @@ import sqlite_utils
 
 SCHEMA_VERSION = 2
 # Bump when any ingest stage changes what it derives: every source is then re-analysed.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # meta key: bumped with every source ingest writes, so a reader can tell the corpus changed
 # even when a re-analysed source got back the same row ids.
