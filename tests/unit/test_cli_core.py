@@ -244,6 +244,24 @@ def test_plain_ingest_keeps_the_sidecars_each_folder_was_given(cli, tmp_path: Pa
     assert "0 ingested, 2 unchanged" in cli("ingest", "--db", "mine.db").out
 
 
+def test_a_refresh_whose_remembered_sidecar_is_gone_says_what_to_do(cli, tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "events.toml").write_text("", encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The truce held.\n", encoding="utf-8")
+    given = ("--events", str(lists / "events.toml"))
+    assert cli("ingest", str(folder), *given, "--db", "mine.db").code == 0
+    (lists / "events.toml").unlink()
+    result = cli("ingest", "--db", "mine.db")
+    assert result.code == 1
+    (line,) = result.err.strip().splitlines()
+    assert "events.toml: no such file" in line and "was last ingested with --events" in line
+    assert f"`iraqtui ingest {folder}`" in line
+    assert cli("ingest", str(folder), "--db", "mine.db").code == 0  # as it says
+
+
 def test_export_json_follows_the_contract(cli, tmp_path: Path) -> None:
     result = cli("export", "--format", "json", "--out", "corpus.json")
     assert result.code == 0

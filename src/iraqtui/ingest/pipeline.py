@@ -124,6 +124,15 @@ def _given_sidecars(
     given = {}
     for path in paths:
         last = remembered.get(path.resolve(), GivenSidecars())
+        for option, file, now in (
+            ("--actors", last.actors, options.actors_file),
+            ("--events", last.events, options.events_file),
+        ):
+            if now is None and file is not None and not file.is_file():
+                raise BadSidecar(
+                    f"{file}: no such file ({path} was last ingested with {option} {file}); "
+                    f"give {option} FILE, or `iraqtui ingest {path}` to use what is beside it"
+                )
         given[path] = GivenSidecars(
             options.actors_file or last.actors, options.events_file or last.events
         )
