@@ -17,7 +17,7 @@ from iraqtui.ingest.catalogue import EVENTS_NAME, Catalogue, load_catalogue
 from iraqtui.ingest.checks import sidecar_warnings
 from iraqtui.ingest.corpus_stage import CORPUS_STALE, corpus_stale, refresh_reuse
 from iraqtui.ingest.gazetteer import ACTORS_NAME, Gazetteer, load_gazetteer
-from iraqtui.ingest.metadata import infer_meta
+from iraqtui.ingest.metadata import infer_meta, settled_outlets
 from iraqtui.ingest.pool import chunked, ordered_map, usable_cores
 from iraqtui.ingest.reader import CorpusFile, Decoded, Refusal, decode, discover, read_bytes
 from iraqtui.ingest.remembered import GivenSidecars, remember, root_of
@@ -25,7 +25,7 @@ from iraqtui.ingest.segment import build
 from iraqtui.ingest.sidecar import EMPTY_SOURCES, SOURCES_NAME, SourcesSidecar, load_sources
 from iraqtui.ingest.sidecar_quotes import apply_quoted_rules
 from iraqtui.models import Document, SourceAnalysis
-from iraqtui.store import reuse_store, writer
+from iraqtui.store import queries, reuse_store, writer
 from iraqtui.store.annotations import describe_unmatched, unmatched
 from iraqtui.store.schema import PIPELINE_VERSION
 from iraqtui.textsafe import sanitize
@@ -369,6 +369,7 @@ def ingest(
             refresh_reuse(conn)
             current = {e.key for sc in sidecars_by_root.values() for e in sc.catalogue.events}
             with writer.transaction(conn):
+                writer.rename_outlets(conn, settled_outlets(queries.outlet_sources(conn)))
                 writer.prune_events(conn, current)
                 writer.set_meta(conn, CORPUS_STALE, "0")
     finally:

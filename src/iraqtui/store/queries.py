@@ -367,6 +367,17 @@ def _hit(r: sqlite3.Row) -> SearchHit:
     )
 
 
+def outlet_sources(conn: sqlite3.Connection) -> list[tuple[int, str, str, str | None, str]]:
+    """(id, root, file, outlet, how the outlet was found) of every source, for
+    `metadata.settled_outlets`."""
+    return [
+        (int(i), str(root), str(file), outlet, _json_dict(provenance).get("outlet", ""))
+        for i, root, file, outlet, provenance in conn.execute(
+            "SELECT id, root, file, outlet, provenance FROM sources ORDER BY id"
+        )
+    ]
+
+
 def _json_dict(raw: object) -> dict[str, str]:
     try:
         value = json.loads(str(raw)) if raw else {}

@@ -341,6 +341,17 @@ def replace_reuse(conn: sqlite3.Connection, spans: Iterable[ReuseSpan]) -> None:
     )
 
 
+def rename_outlets(conn: sqlite3.Connection, outlets: dict[int, str]) -> None:
+    """Give sources (by id) the outlet spelling their folder's other files state (a reader
+    open on the database sees the corpus change)."""
+    changed = conn.executemany(
+        "UPDATE sources SET outlet = ? WHERE id = ? AND outlet IS NOT ?",
+        [(o, i, o) for i, o in outlets.items()],
+    ).rowcount
+    if changed > 0:
+        bump_generation(conn)
+
+
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
