@@ -49,5 +49,10 @@ def event_target(key: str) -> str:
     return f"event:{key}"
 
 
+def file_of(target: str) -> str:
+    """The file a quote, sentence or paragraph key is in ("quote:a/b.txt#…" -> "a/b.txt")."""
+    return target.split(":", 1)[-1].rsplit("#", 1)[0]
+
+
 def kind_of(target: str) -> str:
     return target.split(":", 1)[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from iraqtui.errors import UnknownName
 from iraqtui.store.writer import now_iso, transaction
-from iraqtui.targets import quote_target, sentence_target, text_key
+from iraqtui.targets import file_of, quote_target, sentence_target, text_key
 
 QUOTE_FIELDS = ("speaker", "cited_outlet", "kind")
 SENTENCE_FIELDS = ("voice", "cited_outlet")
@@ -148,7 +148,7 @@ def corrected_rows(conn: sqlite3.Connection, table: str) -> dict[int, dict[str, 
     fixes = {t: f for t, f in corrections(conn).items() if t.startswith(prefix)}
     if not fixes:
         return {}
-    files = {t[len(prefix) :].rsplit("#", 1)[0] for t in fixes}
+    files = {file_of(t) for t in fixes}
     out: dict[int, dict[str, str]] = {}
     for (source,) in conn.execute(
         f"SELECT id FROM sources WHERE file IN ({', '.join('?' for _ in files)})", sorted(files)
@@ -184,7 +184,7 @@ def unmatched(conn: sqlite3.Connection, files: list[str] | None = None) -> list[
     wanted = None if files is None else set(files)
     by_file: dict[str, list[tuple[str, str, str | None, str, int | None]]] = defaultdict(list)
     for target, kind, field, value, _file, start in rows:
-        file = str(target).split(":", 1)[1].rsplit("#", 1)[0]
+        file = file_of(str(target))
         if wanted is None or file in wanted:
             by_file[file].append((str(target), str(kind), field, str(value), start))
     found: list[Unmatched] = []
