@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from iraqtui.ingest.byline import MONTH
 from iraqtui.ingest.segment import FRONT_MATTER, split_paragraphs
 from iraqtui.models import BoilerplateRule, Span
 
@@ -52,12 +53,8 @@ _BYLINE = re.compile(
     r"de|da|al|el|van|von|bin|ibn))*(?:,\s*[\w .'’-]{0,40})?$"
     r"|^[A-Z][\w.'’ -]{0,40}\b(?:staff|[Cc]orrespondents?|[Rr]eporters?|[Ee]ditors?|[Ww]riters?)$"
 )
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
 DATE_IN_TEXT = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d|\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d|"
+    rf"\b(?:{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d|\d{{1,2}}\s+{MONTH},?\s+(?:19|20)\d\d|"
     r"(?:19|20)\d\d-\d\d-\d\d)\b"
 )
 

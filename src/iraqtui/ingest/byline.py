@@ -9,7 +9,8 @@ from datetime import date
 from iraqtui.textsafe import one_line
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = (
+# A month's name or abbreviation (also what boilerplate.DATE_IN_TEXT reads).
+MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
@@ -18,7 +19,7 @@ _YEAR = r"((?:19|20)\d\d)"
 # "May 12, 2008", "12 May 2008", "12th of May, 2008", "2008-05-12" (also 2008/05/12 and a
 # timestamp's date part); a date with no year is no date here.
 _DATE = re.compile(
-    rf"(?<![\w])(?:({_MONTH})\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?({_MONTH}),?\s+{_YEAR}|"
+    rf"(?<![\w])(?:({MONTH})\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+(?:of\s+)?({MONTH}),?\s+{_YEAR}|"
     r"((?:19|20)\d\d)([-/.])(\d{1,2})\8(\d{1,2}))(?!\d)",
     re.IGNORECASE,
 )
@@ -50,7 +51,7 @@ _PARTICLES = {"al", "el", "de", "da", "du", "del", "della", "der", "van", "von",
 _NOT_NAMES = re.compile(
     r"(?i)^(?:the|our|a|an|staff|(?:mon|tues|wednes|thurs|fri|satur|sun)day|news|world|home|"
     r"politics|opinion|analysis|comment|editorial|features?|update[ds]?|middle|east|"
-    rf"{_MONTH})$"
+    rf"{MONTH})$"
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|(?:al|el)-[^\W\d_][\w'’-]*)$")
 _DATELINE_PLACE = re.compile(r"[A-Z][\w.'’ -]{1,40}(?:,\s*[\w.'’ -]{1,30})?,\s*$")
