@@ -120,8 +120,7 @@ def corrections(
 def source_targets(conn: sqlite3.Connection, table: str, source: int) -> dict[int, str]:
     """Row id -> annotation key for every quote or sentence of one source."""
     kind = {"quotes": quote_target, "sentences": sentence_target}[table]
-    (full,) = conn.execute("SELECT text FROM sources WHERE id = ?", (source,)).fetchone()
-    (file,) = conn.execute("SELECT file FROM sources WHERE id = ?", (source,)).fetchone()
+    full, file = conn.execute("SELECT text, file FROM sources WHERE id = ?", (source,)).fetchone()
     seen: dict[str, int] = defaultdict(int)
     out: dict[int, str] = {}
     for row_id, start, end in conn.execute(
